@@ -1,0 +1,33 @@
+//! Environments for Ember with Gymnasium semantics.
+//!
+//! * [`Env`]: the environment trait (`reset(seed) -> (obs, info)`, `step(action) -> Step` with
+//!   separate `terminated` / `truncated` flags), with [`Space`]s describing observations and
+//!   actions as flat `f32` vectors.
+//! * [`classic`]: `Pendulum-v1`, `MountainCarContinuous-v0` and `CartPole-v1`, matching
+//!   Gymnasium 1.4.0 step for step.
+//! * [`maze`]: a 2-D point mass in D4RL maze2d-style layouts (`pointmaze-open`,
+//!   `pointmaze-umaze`), with Ember's own documented physics.
+//! * [`make`] / [`registered`]: create environments by name, with Gymnasium's time limits.
+//! * Wrappers [`TimeLimit`] and [`EpisodeStatistics`]; [`VecEnv`] and [`evaluate`] for batched,
+//!   parallel, deterministic policy evaluation.
+
+#![warn(missing_docs)]
+
+pub mod classic;
+mod env;
+mod episode;
+mod error;
+mod evaluate;
+pub mod maze;
+mod registry;
+mod space;
+mod vec_env;
+pub mod wrappers;
+
+pub use env::{Env, Info, Step};
+pub use error::EnvError;
+pub use evaluate::{EvalStats, evaluate};
+pub use registry::{make, registered};
+pub use space::Space;
+pub use vec_env::VecEnv;
+pub use wrappers::{EpisodeStatistics, TimeLimit};
