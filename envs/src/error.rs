@@ -53,6 +53,9 @@ pub enum EnvError {
     /// A maze layout string could not be parsed or is not closed by walls.
     #[error("bad maze layout: {0}")]
     InvalidLayout(String),
+    /// A simulator or its model files are unavailable (e.g. MuJoCo assets not installed).
+    #[error("simulator unavailable: {0}")]
+    Simulator(String),
     /// Any other invalid argument (e.g. zero environments, a policy returning the wrong batch).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),

@@ -7,6 +7,8 @@
 //!   Gymnasium 1.4.0 step for step.
 //! * [`maze`]: a 2-D point mass in D4RL maze2d-style layouts (`pointmaze-open`,
 //!   `pointmaze-umaze`), with Ember's own documented physics.
+//! * `mujoco` (feature `mujoco`): `Hopper-v4`, `HalfCheetah-v4`, `Walker2d-v4` and `Ant-v4` on
+//!   MuJoCo 3.17.0 with D4RL's observation layouts.
 //! * [`make`] / [`registered`]: create environments by name, with Gymnasium's time limits.
 //! * Wrappers [`TimeLimit`] and [`EpisodeStatistics`]; [`VecEnv`] and [`evaluate`] for batched,
 //!   parallel, deterministic policy evaluation.
@@ -19,6 +21,8 @@ mod episode;
 mod error;
 mod evaluate;
 pub mod maze;
+#[cfg(feature = "mujoco")]
+pub mod mujoco;
 mod registry;
 mod space;
 mod vec_env;

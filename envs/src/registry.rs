@@ -2,6 +2,8 @@
 
 use crate::classic::{CartPole, MountainCarContinuous, Pendulum};
 use crate::maze::{MazeReward, PointMaze};
+#[cfg(feature = "mujoco")]
+use crate::mujoco::{Ant, HalfCheetah, Hopper, MujocoEnv, Walker2d};
 use crate::{Env, EnvError, TimeLimit};
 
 /// One registered environment.
@@ -9,7 +11,7 @@ struct Entry {
     id: &'static str,
     aliases: &'static [&'static str],
     max_episode_steps: usize,
-    build: fn() -> Box<dyn Env>,
+    build: fn() -> Result<Box<dyn Env>, EnvError>,
 }
 
 const REGISTRY: &[Entry] = &[
@@ -17,43 +19,71 @@ const REGISTRY: &[Entry] = &[
         id: "Pendulum-v1",
         aliases: &["pendulum"],
         max_episode_steps: 200,
-        build: || Box::new(Pendulum::new()),
+        build: || Ok(Box::new(Pendulum::new())),
     },
     Entry {
         id: "MountainCarContinuous-v0",
         aliases: &["mountaincar-continuous"],
         max_episode_steps: 999,
-        build: || Box::new(MountainCarContinuous::new()),
+        build: || Ok(Box::new(MountainCarContinuous::new())),
     },
     Entry {
         id: "CartPole-v1",
         aliases: &["cartpole"],
         max_episode_steps: 500,
-        build: || Box::new(CartPole::new()),
+        build: || Ok(Box::new(CartPole::new())),
     },
     Entry {
         id: "pointmaze-open",
         aliases: &[],
         max_episode_steps: 150,
-        build: || Box::new(PointMaze::open(MazeReward::Sparse)),
+        build: || Ok(Box::new(PointMaze::open(MazeReward::Sparse))),
     },
     Entry {
         id: "pointmaze-umaze",
         aliases: &[],
         max_episode_steps: 300,
-        build: || Box::new(PointMaze::umaze(MazeReward::Sparse)),
+        build: || Ok(Box::new(PointMaze::umaze(MazeReward::Sparse))),
     },
     Entry {
         id: "pointmaze-open-dense",
         aliases: &[],
         max_episode_steps: 150,
-        build: || Box::new(PointMaze::open(MazeReward::Dense)),
+        build: || Ok(Box::new(PointMaze::open(MazeReward::Dense))),
     },
     Entry {
         id: "pointmaze-umaze-dense",
         aliases: &[],
         max_episode_steps: 300,
-        build: || Box::new(PointMaze::umaze(MazeReward::Dense)),
+        build: || Ok(Box::new(PointMaze::umaze(MazeReward::Dense))),
+    },
+    #[cfg(feature = "mujoco")]
+    Entry {
+        id: "Hopper-v4",
+        aliases: &["hopper"],
+        max_episode_steps: 1000,
+        build: || Ok(Box::new(MujocoEnv::new(Hopper::default())?)),
+    },
+    #[cfg(feature = "mujoco")]
+    Entry {
+        id: "HalfCheetah-v4",
+        aliases: &["halfcheetah"],
+        max_episode_steps: 1000,
+        build: || Ok(Box::new(MujocoEnv::new(HalfCheetah::default())?)),
+    },
+    #[cfg(feature = "mujoco")]
+    Entry {
+        id: "Walker2d-v4",
+        aliases: &["walker2d"],
+        max_episode_steps: 1000,
+        build: || Ok(Box::new(MujocoEnv::new(Walker2d::default())?)),
+    },
+    #[cfg(feature = "mujoco")]
+    Entry {
+        id: "Ant-v4",
+        aliases: &["ant"],
+        max_episode_steps: 1000,
+        build: || Ok(Box::new(MujocoEnv::new(Ant::default())?)),
     },
 ];
 
@@ -64,7 +94,8 @@ pub fn registered() -> Vec<&'static str> {
 
 /// Creates a registered environment by its id or alias (case-insensitive), wrapped in a
 /// [`TimeLimit`] with its default limit (Pendulum 200, MountainCarContinuous 999, CartPole 500,
-/// open maze 150, U-maze 300). The environment must be `reset` before stepping.
+/// open maze 150, U-maze 300, MuJoCo locomotion 1000). The environment must be `reset` before
+/// stepping. Fails for unknown names and for environments whose simulator is unavailable.
 pub fn make(name: &str) -> Result<Box<dyn Env>, EnvError> {
     REGISTRY
         .iter()
@@ -73,7 +104,6 @@ pub fn make(name: &str) -> Result<Box<dyn Env>, EnvError> {
                 .chain(e.aliases)
                 .any(|n| n.eq_ignore_ascii_case(name))
         })
-        .map(|e| Box::new(TimeLimit::new((e.build)(), e.max_episode_steps)) as Box<dyn Env>)
         .ok_or_else(|| EnvError::UnknownEnv {
             name: name.to_owned(),
             known: REGISTRY
@@ -81,6 +111,9 @@ pub fn make(name: &str) -> Result<Box<dyn Env>, EnvError> {
                 .flat_map(|e| std::iter::once(&e.id).chain(e.aliases))
                 .map(|n| n.to_string())
                 .collect(),
+        })
+        .and_then(|e| {
+            Ok(Box::new(TimeLimit::new((e.build)()?, e.max_episode_steps)) as Box<dyn Env>)
         })
 }
 
@@ -93,7 +126,10 @@ mod tests {
 
     #[test]
     fn every_registered_env_is_made_with_its_time_limit() {
-        let limits = [200, 999, 500, 150, 300, 150, 300];
+        let mut limits = vec![200, 999, 500, 150, 300, 150, 300];
+        if cfg!(feature = "mujoco") {
+            limits.extend([1000; 4]);
+        }
         assert_eq!(registered().len(), limits.len());
         for (id, limit) in registered().into_iter().zip(limits) {
             let env = make(id).unwrap();
@@ -117,11 +153,11 @@ mod tests {
 
     #[test]
     fn unknown_names_list_the_known_ones() {
-        let err = make("HalfCheetah-v4").err().unwrap();
+        let err = make("Humanoid-v4").err().unwrap();
         let EnvError::UnknownEnv { name, known } = &err else {
             panic!("unexpected {err:?}");
         };
-        assert_eq!(name, "HalfCheetah-v4");
+        assert_eq!(name, "Humanoid-v4");
         for id in registered().into_iter().chain(["pendulum", "cartpole"]) {
             assert!(known.iter().any(|k| k == id), "{id} missing");
             assert!(err.to_string().contains(id));
@@ -178,8 +214,8 @@ mod tests {
             assert!(env.observation_space().contains(&obs), "{id}: {obs:?}");
             let expected = good.len();
             assert_eq!(
-                env.step(&[0.0; 3]),
-                Err(EnvError::ActionLength { expected, got: 3 })
+                env.step(&[0.0; 9]),
+                Err(EnvError::ActionLength { expected, got: 9 })
             );
             let nan = vec![f32::NAN; expected];
             assert!(matches!(
