@@ -5,6 +5,8 @@
 //!   actions as flat `f32` vectors.
 //! * [`classic`]: `Pendulum-v1`, `MountainCarContinuous-v0` and `CartPole-v1`, matching
 //!   Gymnasium 1.4.0 step for step.
+//! * [`gfn`]: GFlowNet environments (HyperGrid, multi-objective HyperGrid, fragment molecules),
+//!   exact target distributions and evaluation metrics.
 //! * [`maze`]: a 2-D point mass in D4RL maze2d-style layouts (`pointmaze-open`,
 //!   `pointmaze-umaze`), with Ember's own documented physics.
 //! * `mujoco` (feature `mujoco`): `Hopper-v4`, `HalfCheetah-v4`, `Walker2d-v4` and `Ant-v4` on
@@ -20,6 +22,7 @@ mod env;
 mod episode;
 mod error;
 mod evaluate;
+pub mod gfn;
 pub mod maze;
 #[cfg(feature = "mujoco")]
 pub mod mujoco;
