@@ -1,0 +1,9 @@
+//! Neural-network building blocks shared by several methods, built from burn's `nn` modules.
+
+mod mlp;
+mod policy;
+mod twin;
+
+pub use mlp::{Activation, Mlp, MlpConfig};
+pub use policy::{DeterministicPolicy, GaussianPolicy, GaussianPolicyConfig};
+pub use twin::TwinQ;

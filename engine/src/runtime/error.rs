@@ -1,0 +1,42 @@
+//! Errors of the training runtime.
+
+use std::path::PathBuf;
+
+/// What can stop a run.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// A file of the run directory could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A checkpoint is missing pieces or does not match the agent.
+    #[error("checkpoint {path}: {problem}")]
+    Checkpoint { path: PathBuf, problem: String },
+    /// Training produced a non-finite value; the last good checkpoint is kept.
+    #[error(
+        "training diverged at step {step}: metric `{metric}` is {value}; \
+         last good checkpoint: {last_good}"
+    )]
+    Diverged {
+        step: usize,
+        metric: String,
+        value: f64,
+        last_good: String,
+    },
+    /// Evaluation failed (environment or policy error).
+    #[error("evaluation at step {step} failed: {message}")]
+    Eval { step: usize, message: String },
+}
+
+impl RuntimeError {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The training loop every offline algorithm reuses: step budget, periodic evaluation,
+//! checkpoints written atomically, resume, metrics files, a progress bar and a NaN guard.
+
+mod checkpoint;
+mod error;
+mod eval;
+mod logger;
+mod run;
+
+pub use checkpoint::Checkpoints;
+pub use error::RuntimeError;
+pub use eval::EvalReport;
+pub use logger::MetricsLog;
+pub use run::{Learner, RunConfig, RunSummary, train};
