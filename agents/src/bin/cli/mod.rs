@@ -1,0 +1,62 @@
+//! Command-line parsing and dispatch.
+
+mod collect;
+mod eval;
+mod inspect;
+mod train;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Ember: offline reinforcement learning and imitation on burn.
+#[derive(Parser)]
+#[command(name = "ember", version, about)]
+struct Cli {
+    /// Only print warnings and results (no progress bars or info logs).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Summarise and validate a D4RL HDF5 file or Minari dataset.
+    Inspect(inspect::Args),
+    /// Roll out a behaviour policy and write a D4RL-layout dataset.
+    Collect(collect::Args),
+    /// Train an offline agent on a dataset and evaluate it in an environment.
+    Train(train::Args),
+    /// Evaluate a trained agent (a checkpoint or run directory).
+    Eval(eval::Args),
+}
+
+/// Parses the command line, runs the command, prints errors with their causes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = if cli.quiet { "warn" } else { "info" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Collect(args) => collect::run(args, cli.quiet),
+        Command::Train(args) => train::run(args, cli.quiet),
+        Command::Eval(args) => eval::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `ember train --algo iql|td3bc --dataset F --env ENV [--device D] [--config C] [--steps N] [--seed S]`.
+
+use anyhow::bail;
+use ember::algo::AlgoConfig;
+use ember::config::TrainConfig;
+use ember::train::{TrainJob, train};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Algorithm: iql or td3bc (may be omitted when --config names it).
+    #[arg(long)]
+    algo: Option<String>,
+    /// D4RL HDF5 file or Minari dataset directory.
+    #[arg(long)]
+    dataset: PathBuf,
+    /// Environment to evaluate in (e.g. `pendulum`).
+    #[arg(long)]
+    env: String,
+    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// TOML configuration (see configs/); defaults are the paper's.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Gradient steps (overrides the config).
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Evaluate every this many steps (overrides the config).
+    #[arg(long)]
+    eval_every: Option<usize>,
+    /// Episodes per evaluation (overrides the config).
+    #[arg(long)]
+    eval_episodes: Option<usize>,
+    /// Seed of everything random.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run directory; defaults to runs/<algo>-<dataset>-s<seed>. An existing run resumes.
+    #[arg(long)]
+    run_dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut config = match (&args.config, &args.algo) {
+        (Some(path), algo) => {
+            let config = TrainConfig::load(path)?;
+            if let Some(algo) = algo {
+                let wanted = algo_config(algo)?;
+                if wanted.name() != config.algo.name() {
+                    bail!(
+                        "--algo {algo} disagrees with {} (which configures {})",
+                        path.display(),
+                        config.algo.name()
+                    );
+                }
+            }
+            config
+        }
+        (None, Some(algo)) => TrainConfig::defaults(algo_config(algo)?),
+        (None, None) => bail!("give --algo ({}) or --config", AlgoConfig::NAMES.join(", ")),
+    };
+    if let Some(steps) = args.steps {
+        config.run.steps = steps;
+    }
+    if let Some(every) = args.eval_every {
+        config.run.eval_every = every;
+    }
+    if let Some(episodes) = args.eval_episodes {
+        config.eval.episodes = episodes;
+    }
+    config.run.progress = !quiet;
+    let stem = args
+        .dataset
+        .file_stem()
+        .map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!("{}-{stem}-s{}", config.algo.name(), args.seed))
+    });
+    let job = TrainJob {
+        config,
+        dataset: args.dataset,
+        env: args.env,
+        device: args.device,
+        seed: args.seed,
+        run_dir,
+    };
+    let outcome = train(&job)?;
+    println!("run directory: {}", job.run_dir.display());
+    println!(
+        "behaviour policy (dataset) mean return: {:.1}",
+        outcome.behaviour_return
+    );
+    if let Some(report) = outcome.summary.last() {
+        print!(
+            "final evaluation ({} episodes): return {:.1} +- {:.1}",
+            report.returns.len(),
+            report.mean(),
+            report.std()
+        );
+        match report.normalized {
+            Some(score) => println!(", normalized score {score:.1}"),
+            None => println!(" (no reference scores for this dataset)"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn algo_config(name: &str) -> anyhow::Result<AlgoConfig> {
+    AlgoConfig::by_name(name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown algorithm `{name}`; known: {}",
+            AlgoConfig::NAMES.join(", ")
+        )
+    })
+}

@@ -1,0 +1,158 @@
+//! Rolling out a behaviour policy in an environment and recording the D4RL layout, so every
+//! dataset can be rebuilt from a seed.
+
+use crate::agent::Policy;
+use crate::scripted::Controller;
+use ember_datasets::{DatasetBuilder, DatasetError, MetaValue, OfflineDataset};
+use ember_envs::{Env, EnvError, Space};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand_distr::{Distribution, Normal};
+
+/// Where the behaviour actions come from.
+pub enum Behaviour {
+    /// Uniform actions over the action box.
+    Random,
+    /// A hand-written controller.
+    Scripted(Controller),
+    /// A trained agent's deterministic policy.
+    Policy(Box<dyn Policy>),
+}
+
+/// How much and how noisily to collect.
+#[derive(Clone, Debug)]
+pub struct CollectOptions {
+    /// Number of rows (environment steps) to record.
+    pub steps: usize,
+    /// Seed of the environment and of the noise.
+    pub seed: u64,
+    /// Std of Gaussian noise added to each action, relative to the half-width of the box.
+    pub noise: f64,
+    /// Probability of replacing the action by a uniform random one.
+    pub epsilon: f64,
+    /// Label written to `metadata/algorithm`.
+    pub label: String,
+    /// Show a progress bar.
+    pub progress: bool,
+}
+
+impl CollectOptions {
+    fn validate(&self) -> Result<(), CollectError> {
+        if self.steps == 0 {
+            return Err(CollectError::Options("steps must be at least 1".into()));
+        }
+        if !(self.noise.is_finite() && self.noise >= 0.0) {
+            return Err(CollectError::Options(format!(
+                "noise must be a finite std >= 0, got {}",
+                self.noise
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.epsilon) {
+            return Err(CollectError::Options(format!(
+                "epsilon must lie in [0, 1], got {}",
+                self.epsilon
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Why a collection stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// The environment rejected an action or cannot be collected from.
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    /// The options make no sense (no steps, negative noise, epsilon outside [0, 1]).
+    #[error("collect: {0}")]
+    Options(String),
+    /// The recorded rows do not form a valid dataset (e.g. a non-finite observation).
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+}
+
+/// Rolls `behaviour` out in `env` for `options.steps` steps. Episodes are recorded whole and the
+/// last one is cut when the budget runs out, with neither flag set, as D4RL's files are.
+pub fn collect(
+    env: &mut dyn Env,
+    behaviour: &Behaviour,
+    options: &CollectOptions,
+) -> Result<OfflineDataset, CollectError> {
+    options.validate()?;
+    let Space::Box { low, high } = env.action_space().clone() else {
+        return Err(EnvError::InvalidArgument(format!(
+            "{}: collecting D4RL-layout data needs a continuous (Box) action space",
+            env.id()
+        ))
+        .into());
+    };
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut builder = DatasetBuilder::new();
+    let (mut obs, _) = env.reset(Some(options.seed));
+    let bar = options.progress.then(|| {
+        let bar = ProgressBar::new(options.steps as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "collect [{elapsed_precise}] {bar:30} {pos}/{len} ({per_sec}) {msg}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let mut episodes = 0usize;
+    for _ in 0..options.steps {
+        let mut action = match behaviour {
+            Behaviour::Random => uniform(&low, &high, &mut rng),
+            Behaviour::Scripted(controller) => controller(&obs),
+            Behaviour::Policy(policy) => policy.act(std::slice::from_ref(&obs)).remove(0),
+        };
+        if options.epsilon > 0.0 && rng.random::<f32>() < options.epsilon as f32 {
+            action = uniform(&low, &high, &mut rng);
+        } else if options.noise > 0.0 {
+            let normal = Normal::new(0.0, options.noise as f32).expect("validated noise std");
+            for ((a, lo), hi) in action.iter_mut().zip(&low).zip(&high) {
+                *a += normal.sample(&mut rng) * 0.5 * (hi - lo);
+            }
+        }
+        for ((a, lo), hi) in action.iter_mut().zip(&low).zip(&high) {
+            *a = a.clamp(*lo, *hi);
+        }
+        let step = env.step(&action)?;
+        builder.push(
+            &obs,
+            &action,
+            step.reward as f32,
+            &step.obs,
+            step.terminated,
+            step.truncated,
+        )?;
+        if step.terminated || step.truncated {
+            episodes += 1;
+            obs = env.reset(None).0;
+            if let Some(bar) = &bar {
+                bar.set_message(format!("{episodes} episodes"));
+            }
+        } else {
+            obs = step.obs;
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    builder.set_metadata("env_name", MetaValue::Str(env.id().to_string()));
+    builder.set_metadata("algorithm", MetaValue::Str(options.label.clone()));
+    builder.set_metadata("seed", MetaValue::Int(options.seed as i64));
+    builder.set_metadata("noise", MetaValue::Float(options.noise));
+    builder.set_metadata("epsilon", MetaValue::Float(options.epsilon));
+    Ok(builder.finish()?)
+}
+
+fn uniform(low: &[f32], high: &[f32], rng: &mut StdRng) -> Vec<f32> {
+    low.iter()
+        .zip(high)
+        .map(|(lo, hi)| rng.random_range(*lo..=*hi))
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! The IQL agent: networks, optimizers and the update, top to bottom.
+
+use super::{IqlConfig, awr_weights, expectile_loss};
+use crate::agent::{OfflineAgent, Policy, Spec};
+use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
+use ember_engine::burn::module::Module;
+use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::tensor::Device;
+use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig, TwinQ};
+use ember_engine::optim::{cosine_decay, soft_update, target_copy};
+use ember_engine::runtime::RuntimeError;
+use ember_engine::{Batch, Metrics};
+use std::path::Path;
+
+/// IQL: value V(s), twin critic Q(s, a) with a Polyak target, Gaussian actor with tanh mean.
+pub struct Iql {
+    config: IqlConfig,
+    spec: Spec,
+    decay_steps: usize,
+    device: Device,
+    actor: GaussianPolicy,
+    critic: TwinQ,
+    target_critic: TwinQ,
+    value: Mlp,
+    actor_opt: ModuleOptimizer,
+    critic_opt: ModuleOptimizer,
+    value_opt: ModuleOptimizer,
+}
+
+impl Iql {
+    /// Builds the networks on `device` (an autodiff device for training). `run_steps` sets the
+    /// actor's cosine decay when the config leaves it open.
+    pub fn new(config: IqlConfig, spec: Spec, run_steps: usize, device: &Device) -> Self {
+        let gain = std::f64::consts::SQRT_2;
+        let sizes = |input: usize, output: usize| {
+            let mut sizes = vec![input];
+            sizes.extend(&config.hidden);
+            sizes.push(output);
+            sizes
+        };
+        let critic_config =
+            MlpConfig::new(sizes(spec.obs_dim + spec.act_dim, 1)).with_orthogonal(gain);
+        let critic = TwinQ::new(&critic_config, device);
+        let actor = GaussianPolicyConfig {
+            mlp: MlpConfig::new(sizes(spec.obs_dim, spec.act_dim))
+                .with_orthogonal(gain)
+                .with_dropout(config.policy_dropout),
+            tanh_mean: true,
+            log_std_min: -5.0,
+            log_std_max: 2.0,
+        }
+        .init(device);
+        let value = MlpConfig::new(sizes(spec.obs_dim, 1))
+            .with_orthogonal(gain)
+            .init(device);
+        Self {
+            decay_steps: config.actor_decay_steps.unwrap_or(run_steps),
+            target_critic: target_copy(&critic),
+            critic,
+            actor,
+            value,
+            actor_opt: AdamConfig::new().init(),
+            critic_opt: AdamConfig::new().init(),
+            value_opt: AdamConfig::new().init(),
+            device: device.clone(),
+            config,
+            spec,
+        }
+    }
+
+    /// The hyperparameters.
+    pub fn config(&self) -> &IqlConfig {
+        &self.config
+    }
+
+    /// Problem shape and observation preprocessing.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+}
+
+impl OfflineAgent for Iql {
+    fn update(&mut self, batch: &Batch, step: usize) -> Metrics {
+        let c = &self.config;
+        let obs = batch.observations.clone();
+        let act = batch.actions.clone();
+        let mut metrics = Metrics::new();
+
+        // Value: expectile regression towards the target critic.
+        let target_q = self.target_critic.min(obs.clone(), act.clone()).detach();
+        let v = self.value.forward(obs.clone());
+        let value_loss = expectile_loss(target_q.clone() - v.clone(), c.expectile);
+        let grads = GradientsParams::from_grads(value_loss.backward(), &self.value);
+        self.value = self.value_opt.step(c.value_lr, self.value.clone(), grads);
+
+        // Actor: advantage-weighted regression with the just-updated value.
+        let v_new = self.value.forward(obs.clone()).detach();
+        let advantage = target_q.clone() - v_new;
+        let weights = awr_weights(advantage.clone(), c.temperature, c.max_weight);
+        let log_prob = self.actor.log_prob(obs.clone(), act.clone());
+        let actor_loss = (weights * log_prob).mean().neg();
+        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.actor);
+        let actor_lr = cosine_decay(c.actor_lr, step, self.decay_steps);
+        self.actor = self.actor_opt.step(actor_lr, self.actor.clone(), grads);
+
+        // Critic: r + gamma * (1 - done) * V(s').
+        let next_v = self.value.forward(batch.next_observations.clone()).detach();
+        let target = batch.rewards.clone() + batch.masks.clone() * next_v.mul_scalar(c.gamma);
+        let (q1, q2) = self.critic.forward(obs, act);
+        let critic_loss = ((q1.clone() - target.clone()).square() + (q2 - target).square()).mean();
+        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
+        self.critic = self
+            .critic_opt
+            .step(c.critic_lr, self.critic.clone(), grads);
+        self.target_critic = soft_update(self.target_critic.clone(), &self.critic, c.tau);
+
+        metrics.push("value_loss", value_loss);
+        metrics.push("actor_loss", actor_loss);
+        metrics.push("critic_loss", critic_loss);
+        metrics.push("v", v);
+        metrics.push("q1", q1);
+        metrics.push("advantage", advantage);
+        metrics
+    }
+
+    fn batch_size(&self) -> usize {
+        self.config.batch_size
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
+        save_module(&self.actor, dir, "actor")?;
+        save_module(&self.critic, dir, "critic")?;
+        save_module(&self.target_critic, dir, "target_critic")?;
+        save_module(&self.value, dir, "value")?;
+        save_optimizer(&self.actor_opt, dir, "actor")?;
+        save_optimizer(&self.critic_opt, dir, "critic")?;
+        save_optimizer(&self.value_opt, dir, "value")
+    }
+
+    fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
+        self.actor = load_module(self.actor.clone(), dir, "actor")?;
+        self.critic = load_module(self.critic.clone(), dir, "critic")?;
+        self.target_critic = load_module(self.target_critic.clone(), dir, "target_critic")?;
+        self.value = load_module(self.value.clone(), dir, "value")?;
+        self.actor_opt = load_optimizer(self.actor_opt.clone(), dir, "actor")?;
+        self.critic_opt = load_optimizer(self.critic_opt.clone(), dir, "critic")?;
+        self.value_opt = load_optimizer(self.value_opt.clone(), dir, "value")?;
+        Ok(())
+    }
+}
+
+impl Policy for Iql {
+    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let device = self.device.clone().without_autodiff();
+        let actor = self.actor.valid();
+        self.spec
+            .actions(actor.act(self.spec.observations(observations, &device)))
+    }
+}

@@ -1,0 +1,35 @@
+//! Ember: an embeddable offline-RL and imitation-learning engine built on burn.
+//!
+//! This crate holds the algorithms and the public facade; it re-exports the engine, the
+//! environments and the datasets so a program needs one dependency:
+//!
+//! ```no_run
+//! use ember::{datasets, train::{TrainJob, train}, config::TrainConfig, algo::AlgoConfig};
+//! let job = TrainJob {
+//!     config: TrainConfig::defaults(AlgoConfig::by_name("iql").unwrap()),
+//!     dataset: "data/pendulum-mixed.hdf5".into(),
+//!     env: "pendulum".into(),
+//!     device: "cpu".into(),
+//!     seed: 0,
+//!     run_dir: "runs/iql".into(),
+//! };
+//! let outcome = train(&job).unwrap();
+//! println!("{:?}", outcome.summary.last().map(|r| r.mean()));
+//! ```
+
+pub mod agent;
+pub mod algo;
+pub mod checkpoint;
+pub mod collect;
+pub mod config;
+pub mod evaluate;
+pub mod iql;
+pub mod offline;
+pub mod scripted;
+pub mod td3bc;
+pub mod train;
+
+pub use agent::{ActionBounds, OfflineAgent, OfflineLearner, Policy, Spec};
+pub use ember_datasets as datasets;
+pub use ember_engine as engine;
+pub use ember_envs as envs;

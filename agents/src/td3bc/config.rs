@@ -1,0 +1,53 @@
+//! TD3+BC hyperparameters; defaults are the paper's (all D4RL datasets share them).
+
+use ember_datasets::RewardScaling;
+use serde::{Deserialize, Serialize};
+
+/// TD3+BC hyperparameters.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Td3BcConfig {
+    /// Hidden widths of the actor and both critics.
+    pub hidden: Vec<usize>,
+    /// Discount.
+    pub gamma: f32,
+    /// Polyak rate of both targets.
+    pub tau: f32,
+    /// Std of the target-policy smoothing noise.
+    pub policy_noise: f32,
+    /// Clip of the smoothing noise.
+    pub noise_clip: f32,
+    /// Actor and target update every this many critic steps.
+    pub policy_freq: usize,
+    /// BC trade-off alpha; lambda = alpha / mean|Q|.
+    pub alpha: f32,
+    /// Adam learning rate of the actor.
+    pub actor_lr: f64,
+    /// Adam learning rate of the critics.
+    pub critic_lr: f64,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Standardise states with the dataset mean and std (+1e-3).
+    pub normalize_states: bool,
+    /// Reward transform applied to the dataset (the paper uses raw rewards).
+    pub reward_scaling: RewardScaling,
+}
+
+impl Default for Td3BcConfig {
+    fn default() -> Self {
+        Self {
+            hidden: vec![256, 256],
+            gamma: 0.99,
+            tau: 0.005,
+            policy_noise: 0.2,
+            noise_clip: 0.5,
+            policy_freq: 2,
+            alpha: 2.5,
+            actor_lr: 3e-4,
+            critic_lr: 3e-4,
+            batch_size: 256,
+            normalize_states: true,
+            reward_scaling: RewardScaling::None,
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! A whole offline training job: dataset in, evaluated agent and run directory out.
+
+use crate::agent::{ActionBounds, OfflineLearner};
+use crate::algo::AgentCard;
+use crate::config::TrainConfig;
+use crate::evaluate::evaluate_policy;
+use crate::offline::prepare;
+use anyhow::{Context, bail};
+use ember_datasets::OfflineDataset;
+use ember_datasets::scores::RefScores;
+use ember_engine::runtime::{self, RunSummary};
+use ember_engine::{parse_device, seed::seed_everything};
+use ember_envs::Space;
+use std::path::{Path, PathBuf};
+
+/// What to train, on what, where.
+#[derive(Clone, Debug)]
+pub struct TrainJob {
+    /// Method, hyperparameters, budget, evaluation.
+    pub config: TrainConfig,
+    /// D4RL HDF5 file or Minari dataset.
+    pub dataset: PathBuf,
+    /// Environment to evaluate in.
+    pub env: String,
+    /// Device string (`cpu`, `wgpu`, ...).
+    pub device: String,
+    /// Seed of initialisation, sampling and evaluation.
+    pub seed: u64,
+    /// Run directory (config, metrics, checkpoints).
+    pub run_dir: PathBuf,
+}
+
+/// What a finished job reports.
+pub struct TrainOutcome {
+    /// Evaluations and last checkpoint.
+    pub summary: RunSummary,
+    /// Mean episode return of the dataset's behaviour (complete episodes).
+    pub behaviour_return: f64,
+    /// Reference scores used for normalisation, when known.
+    pub reference: Option<RefScores>,
+}
+
+/// Runs `job`, resuming from the run directory's latest checkpoint when there is one.
+pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
+    if let Err(problems) = job.config.algo.validate() {
+        bail!(
+            "invalid {} configuration: {problems}",
+            job.config.algo.name()
+        );
+    }
+    if job.config.run.steps == 0 {
+        bail!("the step budget is 0: give --steps N (N >= 1) or set [run] steps in the config");
+    }
+    let dataset = ember_datasets::load(&job.dataset)?;
+    let env = ember_envs::make(&job.env)?;
+    let bounds = check_compatible(&dataset, env.as_ref(), &job.dataset)?;
+    let reference = dataset.reference_scores();
+    let device = parse_device(&job.device)?.autodiff();
+    seed_everything(&device, job.seed);
+
+    std::fs::create_dir_all(&job.run_dir)
+        .with_context(|| format!("cannot create run directory {}", job.run_dir.display()))?;
+    std::fs::write(job.run_dir.join("config.toml"), job.config.to_toml())
+        .with_context(|| format!("cannot write {}", job.run_dir.join("config.toml").display()))?;
+
+    let prepared = prepare(&dataset, &job.config.algo, bounds, &device);
+    tracing::info!(
+        dataset = %job.dataset.display(),
+        transitions = prepared.buffer.len(),
+        algo = job.config.algo.name(),
+        device = %job.device,
+        "training"
+    );
+    let card = AgentCard {
+        config: job.config.algo.clone(),
+        spec: prepared.spec.clone(),
+        run_steps: job.config.run.steps,
+        env: job.env.clone(),
+        dataset: job.dataset.display().to_string(),
+    };
+    let agent = job
+        .config
+        .algo
+        .build(prepared.spec, job.config.run.steps, &device);
+    let mut learner = OfflineLearner {
+        agent,
+        buffer: prepared.buffer,
+        card,
+    };
+    let eval = job.config.eval.clone();
+    let eval_seed = job.seed + eval.seed_offset;
+    let summary = runtime::train(
+        &mut learner,
+        &job.run_dir,
+        &job.config.run,
+        |learner, _step| {
+            evaluate_policy(
+                &learner.agent,
+                &job.env,
+                eval.episodes,
+                eval_seed,
+                reference,
+            )
+            .map_err(|e| e.to_string())
+        },
+    )?;
+    let returns = dataset.episode_returns();
+    let behaviour_return = returns.iter().sum::<f64>() / returns.len().max(1) as f64;
+    Ok(TrainOutcome {
+        summary,
+        behaviour_return,
+        reference,
+    })
+}
+
+/// Checks that the dataset's shapes fit the environment and returns its action box.
+pub fn check_compatible(
+    dataset: &OfflineDataset,
+    env: &dyn ember_envs::Env,
+    path: &Path,
+) -> anyhow::Result<ActionBounds> {
+    let obs_dim = env.observation_space().dim();
+    let Space::Box { low, high } = env.action_space().clone() else {
+        bail!(
+            "{}: offline agents need a continuous action space",
+            env.id()
+        );
+    };
+    if dataset.obs_dim() != obs_dim || dataset.act_dim() != low.len() {
+        bail!(
+            "{}: observations {}-d and actions {}-d do not fit environment {} ({}-d, {}-d)",
+            path.display(),
+            dataset.obs_dim(),
+            dataset.act_dim(),
+            env.id(),
+            obs_dim,
+            low.len()
+        );
+    }
+    Ok(ActionBounds { low, high })
+}
