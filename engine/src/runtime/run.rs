@@ -122,8 +122,12 @@ pub fn train<L: Learner>(
                 Some(score) => format!(" score {score:.1}"),
                 None => format!(" return {:.1}", report.mean()),
             };
-            tracing::info!(step = done, return_mean = report.mean(), return_std = report.std(),
-                normalized = ?report.normalized, "evaluation");
+            tracing::info!(
+                step = done,
+                return_mean = format!("{:.1}", report.mean()),
+                return_std = format!("{:.1}", report.std()),
+                "evaluation:{score_text}"
+            );
             summary.evaluations.push((done, report));
         }
         if checkpoint_now {
