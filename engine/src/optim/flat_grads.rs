@@ -1,0 +1,201 @@
+//! A module's gradient viewed as one flat vector over all its parameters: inner products, norms
+//! and linear combinations, all on the device (no host sync). O-DICE's orthogonal-gradient update
+//! is built from these.
+
+use burn::module::{Module, ModuleVisitor, Param, ParamId};
+use burn::optim::GradientsParams;
+use burn::tensor::Tensor;
+
+/// The gradient of every float parameter of a module, each flattened, in visiting order.
+/// Parameters without a gradient count as zeros.
+#[derive(Clone, Debug)]
+pub struct FlatGrads {
+    parts: Vec<(ParamId, Tensor<1>)>,
+}
+
+impl FlatGrads {
+    /// Views `grads` over all of `module`'s float parameters.
+    pub fn new<M: Module>(grads: &GradientsParams, module: &M) -> Self {
+        struct Gather<'a> {
+            grads: &'a GradientsParams,
+            parts: Vec<(ParamId, Tensor<1>)>,
+        }
+        impl ModuleVisitor for Gather<'_> {
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                let grad = self
+                    .grads
+                    .get::<D>(param.id)
+                    .unwrap_or_else(|| param.val().detach().zeros_like());
+                self.parts.push((param.id, grad.reshape([-1])));
+            }
+        }
+        let mut gather = Gather {
+            grads,
+            parts: Vec::new(),
+        };
+        module.visit(&mut gather);
+        Self {
+            parts: gather.parts,
+        }
+    }
+
+    /// `<self, other>` as a one-element tensor.
+    pub fn dot(&self, other: &Self) -> Tensor<1> {
+        self.zip_sum(other, |a, b| (a * b).sum())
+    }
+
+    /// The squared Euclidean norm, one element.
+    pub fn norm_sq(&self) -> Tensor<1> {
+        self.dot(self)
+    }
+
+    /// `self + alpha * other`, with `alpha` a one-element tensor (so it can stay on the device).
+    pub fn axpy(self, alpha: Tensor<1>, other: &Self) -> Self {
+        self.assert_same(other);
+        let parts = self
+            .parts
+            .into_iter()
+            .zip(&other.parts)
+            .map(|((id, a), (_, b))| (id, a + b.clone() * alpha.clone()))
+            .collect();
+        Self { parts }
+    }
+
+    /// The component of `self` orthogonal to `direction`:
+    /// `self - c * direction` with `c = <direction, self> / max(|direction|^2, 1e-10)`.
+    /// A zero `direction` leaves `self` unchanged.
+    pub fn orthogonal_to(self, direction: &Self) -> Self {
+        let c = direction.dot(&self) / direction.norm_sq().clamp_min(1e-10);
+        self.axpy(c.neg(), direction)
+    }
+
+    /// The per-parameter gradients again, shaped like `module`'s parameters, for an optimizer.
+    pub fn into_params<M: Module>(self, module: &M) -> GradientsParams {
+        struct Scatter {
+            parts: std::vec::IntoIter<(ParamId, Tensor<1>)>,
+            grads: GradientsParams,
+        }
+        impl ModuleVisitor for Scatter {
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                let (id, flat) = self
+                    .parts
+                    .next()
+                    .expect("FlatGrads built from another module");
+                assert_eq!(id, param.id, "FlatGrads built from another module");
+                self.grads.register::<D>(id, flat.reshape(param.shape()));
+            }
+        }
+        let mut scatter = Scatter {
+            parts: self.parts.into_iter(),
+            grads: GradientsParams::new(),
+        };
+        module.visit(&mut scatter);
+        scatter.grads
+    }
+
+    fn zip_sum(&self, other: &Self, f: impl Fn(Tensor<1>, Tensor<1>) -> Tensor<1>) -> Tensor<1> {
+        self.assert_same(other);
+        self.parts
+            .iter()
+            .zip(&other.parts)
+            .map(|((_, a), (_, b))| f(a.clone(), b.clone()))
+            .reduce(|x, y| x + y)
+            .expect("a module with at least one parameter")
+    }
+
+    fn assert_same(&self, other: &Self) {
+        assert!(
+            self.parts.len() == other.parts.len()
+                && self
+                    .parts
+                    .iter()
+                    .zip(&other.parts)
+                    .all(|((a, _), (b, _))| a == b),
+            "FlatGrads of different modules"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Device, TensorData};
+
+    #[derive(Module, Debug)]
+    struct Pair {
+        w: Param<Tensor<1>>,
+    }
+
+    fn pair() -> Pair {
+        Pair {
+            w: Param::from_tensor(Tensor::zeros([2], &Device::flex())),
+        }
+    }
+
+    fn grads(module: &Pair, g: [f32; 2]) -> FlatGrads {
+        let mut params = GradientsParams::new();
+        let value = Tensor::<1>::from_data(TensorData::new(g.to_vec(), [2]), &Device::flex());
+        params.register::<1>(module.w.id, value);
+        FlatGrads::new(&params, module)
+    }
+
+    fn values(module: &Pair, g: FlatGrads) -> Vec<f32> {
+        let params = g.into_params(module);
+        params
+            .get::<1>(module.w.id)
+            .unwrap()
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap()
+    }
+
+    /// O-DICE's combination `g_f + (g_b)_perp` on the spec's worked examples.
+    #[test]
+    fn odice_worked_projections() {
+        let m = pair();
+        for (gf, gb, expected) in [
+            ([1.0, 0.0], [1.0, 1.0], [1.0, 1.0]),
+            ([2.0, 0.0], [-1.0, 3.0], [2.0, 3.0]),
+            ([0.0, 0.0], [-1.0, 3.0], [-1.0, 3.0]),
+        ] {
+            let (f, b) = (grads(&m, gf), grads(&m, gb));
+            let one = Tensor::<1>::ones([1], &Device::flex());
+            let combined = f.clone().axpy(one, &b.orthogonal_to(&f));
+            let got = values(&m, combined);
+            assert!(
+                got.iter().zip(expected).all(|(g, e)| (g - e).abs() < 1e-6),
+                "g_f {gf:?}, g_b {gb:?}: {got:?} vs {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dot_norm_and_missing_gradients() {
+        let m = pair();
+        let a = grads(&m, [3.0, 4.0]);
+        assert_eq!(a.norm_sq().into_scalar::<f32>(), 25.0);
+        let zero = FlatGrads::new(&GradientsParams::new(), &m);
+        assert_eq!(a.dot(&zero).into_scalar::<f32>(), 0.0);
+    }
+
+    #[test]
+    fn round_trips_a_real_network() {
+        let device = Device::flex().autodiff();
+        let mlp = crate::nn::MlpConfig::new(vec![3, 4, 1]).init(&device);
+        let loss = mlp
+            .forward(Tensor::<2>::ones([5, 3], &device))
+            .square()
+            .mean();
+        let params = GradientsParams::from_grads(loss.backward(), &mlp);
+        let flat = FlatGrads::new(&params, &mlp);
+        let back = FlatGrads::new(&flat.clone().into_params(&mlp), &mlp);
+        let (norm, cross) = (
+            flat.norm_sq().into_scalar::<f32>(),
+            flat.dot(&back).into_scalar::<f32>(),
+        );
+        assert!(
+            norm > 0.0 && (norm - cross).abs() <= 1e-6 * norm,
+            "{norm} vs {cross}"
+        );
+    }
+}
