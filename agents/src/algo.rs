@@ -3,6 +3,7 @@
 
 use crate::agent::{OfflineAgent, Spec};
 use crate::iql::{Iql, IqlConfig};
+use crate::odice::{Odice, OdiceConfig};
 use crate::td3bc::{Td3Bc, Td3BcConfig};
 use ember_datasets::RewardScaling;
 use ember_engine::burn::tensor::Device;
@@ -18,6 +19,8 @@ pub enum AlgoConfig {
     Iql(IqlConfig),
     /// TD3+BC.
     Td3bc(Td3BcConfig),
+    /// O-DICE (orthogonal-gradient DICE).
+    Odice(OdiceConfig),
 }
 
 impl AlgoConfig {
@@ -30,18 +33,20 @@ impl AlgoConfig {
         {
             "iql" => Some(Self::Iql(IqlConfig::default())),
             "td3bc" => Some(Self::Td3bc(Td3BcConfig::default())),
+            "odice" => Some(Self::Odice(OdiceConfig::default())),
             _ => None,
         }
     }
 
     /// Names accepted by [`AlgoConfig::by_name`].
-    pub const NAMES: &'static [&'static str] = &["iql", "td3bc"];
+    pub const NAMES: &'static [&'static str] = &["iql", "td3bc", "odice"];
 
     /// The algorithm's name.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Iql(_) => "iql",
             Self::Td3bc(_) => "td3bc",
+            Self::Odice(_) => "odice",
         }
     }
 
@@ -50,6 +55,7 @@ impl AlgoConfig {
         match self {
             Self::Iql(_) => false,
             Self::Td3bc(c) => c.normalize_states,
+            Self::Odice(c) => c.normalize_states,
         }
     }
 
@@ -58,6 +64,7 @@ impl AlgoConfig {
         match self {
             Self::Iql(c) => c.reward_scaling,
             Self::Td3bc(c) => c.reward_scaling,
+            Self::Odice(c) => c.reward_scaling,
         }
     }
 
@@ -65,7 +72,7 @@ impl AlgoConfig {
     pub fn action_clip_eps(&self) -> f32 {
         match self {
             Self::Iql(c) => c.action_clip_eps,
-            Self::Td3bc(_) => 0.0,
+            Self::Td3bc(_) | Self::Odice(_) => 0.0,
         }
     }
 
@@ -75,6 +82,7 @@ impl AlgoConfig {
         let (hidden, gamma, tau, batch_size) = match self {
             Self::Iql(c) => (&c.hidden, c.gamma, c.tau, c.batch_size),
             Self::Td3bc(c) => (&c.hidden, c.gamma, c.tau, c.batch_size),
+            Self::Odice(c) => (&c.value_hidden, c.gamma, c.tau, c.batch_size),
         };
         let mut problems = Vec::new();
         if hidden.is_empty() || hidden.contains(&0) {
@@ -95,6 +103,12 @@ impl AlgoConfig {
             Self::Iql(c) if !(c.expectile > 0.0 && c.expectile < 1.0) => {
                 problems.push(format!("expectile = {}: must lie in (0, 1)", c.expectile));
             }
+            Self::Odice(c) if !(c.lambda > 0.0 && c.lambda < 1.0) || !(c.eta >= 0.0) => {
+                problems.push(format!(
+                    "lambda = {}, eta = {}: need 0 < lambda < 1, eta >= 0",
+                    c.lambda, c.eta
+                ));
+            }
             Self::Td3bc(c) if c.policy_freq == 0 => {
                 problems.push("policy_freq = 0: must be at least 1".into())
             }
@@ -112,6 +126,7 @@ impl AlgoConfig {
         match self {
             Self::Iql(c) => Box::new(Iql::new(c.clone(), spec, run_steps, device)),
             Self::Td3bc(c) => Box::new(Td3Bc::new(c.clone(), spec, device)),
+            Self::Odice(c) => Box::new(Odice::new(c.clone(), spec, device)),
         }
     }
 }

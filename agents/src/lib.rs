@@ -24,6 +24,7 @@ pub mod collect;
 pub mod config;
 pub mod evaluate;
 pub mod iql;
+pub mod odice;
 pub mod offline;
 pub mod scripted;
 pub mod td3bc;

@@ -49,3 +49,12 @@ fn td3bc_beats_behaviour_policy() {
         "TD3+BC {agent:.1} vs behaviour {behaviour:.1}"
     );
 }
+
+#[test]
+fn odice_beats_behaviour_policy() {
+    let (behaviour, agent) = train_bundled("odice");
+    assert!(
+        agent > behaviour + MARGIN,
+        "O-DICE {agent:.1} vs behaviour {behaviour:.1}"
+    );
+}

@@ -1,0 +1,242 @@
+//! The O-DICE agent: (twin) value net with an EMA target, Gaussian policy, one update in the
+//! order of the official code.
+
+use super::{GradientMode, OdiceConfig};
+use crate::agent::{OfflineAgent, Policy, Spec};
+use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
+use ember_engine::burn::module::Module;
+use ember_engine::burn::optim::decay::WeightDecayConfig;
+use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::tensor::{Device, Tensor};
+use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig};
+use ember_engine::optim::{FlatGrads, soft_update, target_copy};
+use ember_engine::runtime::RuntimeError;
+use ember_engine::{Batch, Metrics};
+use std::path::Path;
+
+/// O-DICE: value heads V(s) trained on the f-divergence dual, policy by weighted BC.
+pub struct Odice {
+    config: OdiceConfig,
+    spec: Spec,
+    device: Device,
+    value: Vec<Mlp>,
+    target_value: Vec<Mlp>,
+    policy: GaussianPolicy,
+    value_opt: ModuleOptimizer,
+    policy_opt: ModuleOptimizer,
+}
+
+/// Every head's value, `[batch, heads]`.
+fn heads(value: &[Mlp], obs: Tensor<2>) -> Tensor<2> {
+    Tensor::cat(
+        value.iter().map(|head| head.forward(obs.clone())).collect(),
+        1,
+    )
+}
+
+impl Odice {
+    /// Builds the networks on `device` (an autodiff device for training).
+    pub fn new(config: OdiceConfig, spec: Spec, device: &Device) -> Self {
+        let sizes = |hidden: &[usize], input: usize, output: usize| {
+            let mut sizes = vec![input];
+            sizes.extend(hidden);
+            sizes.push(output);
+            sizes
+        };
+        let value_config = MlpConfig::new(sizes(&config.value_hidden, spec.obs_dim, 1))
+            .with_layer_norm(config.layer_norm);
+        let value: Vec<Mlp> = (0..if config.twin_v { 2 } else { 1 })
+            .map(|_| value_config.init(device))
+            .collect();
+        let policy = GaussianPolicyConfig {
+            mlp: MlpConfig::new(sizes(&config.policy_hidden, spec.obs_dim, spec.act_dim)),
+            tanh_mean: config.tanh_mean,
+            log_std_min: -5.0,
+            log_std_max: 2.0,
+        }
+        .init(device);
+        let policy_opt = AdamConfig::new()
+            .with_weight_decay(Some(WeightDecayConfig::new(config.policy_weight_decay)))
+            .init();
+        Self {
+            target_value: target_copy(&value),
+            value,
+            policy,
+            value_opt: AdamConfig::new().init(),
+            policy_opt,
+            device: device.clone(),
+            config,
+            spec,
+        }
+    }
+
+    /// The hyperparameters.
+    pub fn config(&self) -> &OdiceConfig {
+        &self.config
+    }
+
+    /// One gradient of the value loss per the configured mode; returns it with the forward
+    /// residual (detached, for the policy weights) and the online V(s).
+    fn value_gradient(&self, batch: &Batch) -> (GradientsParams, Tensor<2>, Tensor<2>) {
+        let c = &self.config;
+        let (obs, next) = (batch.observations.clone(), batch.next_observations.clone());
+        let discount = batch.masks.clone().mul_scalar(c.gamma);
+        let target_s = heads(&self.target_value, obs.clone()).min_dim(1).detach();
+        let target_next = heads(&self.target_value, next.clone()).min_dim(1).detach();
+        let forward_residual =
+            |v_s: Tensor<2>| batch.rewards.clone() + discount.clone() * target_next.clone() - v_s;
+        let grads_of = |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), &self.value);
+
+        let v_s = heads(&self.value, obs.clone());
+        let delta_f = forward_residual(v_s.clone());
+        let grads = match c.mode {
+            GradientMode::Semi | GradientMode::True => {
+                let delta = if c.mode == GradientMode::Semi {
+                    delta_f.clone()
+                } else {
+                    let v_next = heads(&self.value, next);
+                    batch.rewards.clone() + discount * v_next - v_s.clone()
+                };
+                grads_of(
+                    v_s.clone().mean().mul_scalar(1.0 - c.lambda)
+                        + c.f.f_star(delta).mean().mul_scalar(c.lambda),
+                )
+            }
+            GradientMode::Orthogonal => {
+                // Three graphs, as burn's backward consumes its graph: the dual's forward part
+                // (through V(s)), its backward part (through V(s')) and the linear term.
+                let flat = |grads: GradientsParams| FlatGrads::new(&grads, &self.value);
+                let g_f = flat(grads_of(
+                    c.f.f_star(delta_f.clone()).mean().mul_scalar(c.lambda),
+                ));
+                let v_next = heads(&self.value, next);
+                let delta_b = batch.rewards.clone() + discount * v_next - target_s;
+                let g_b = flat(grads_of(
+                    c.f.f_star(delta_b).mean().mul_scalar(c.lambda * c.eta),
+                ));
+                let v_s_again = heads(&self.value, obs);
+                let g_v = flat(grads_of(v_s_again.mean().mul_scalar(1.0 - c.lambda)));
+                let one = Tensor::<1>::ones([1], &self.device);
+                g_v.axpy(one.clone(), &g_f)
+                    .axpy(one, &g_b.orthogonal_to(&g_f))
+                    .into_params(&self.value)
+            }
+        };
+        (grads, delta_f.detach(), v_s)
+    }
+}
+
+impl OfflineAgent for Odice {
+    fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
+        let c = &self.config;
+        let (grads, delta_f, v_s) = self.value_gradient(batch);
+        self.value = self.value_opt.step(c.value_lr, self.value.clone(), grads);
+        self.target_value = soft_update(self.target_value.clone(), &self.value, c.tau);
+
+        // Weighted behaviour cloning with the residual from before this step's value update;
+        // with twin V the two heads' weights are averaged.
+        let weights = c.f.policy_weight(delta_f.clone()).mean_dim(1);
+        let log_prob = self
+            .policy
+            .log_prob(batch.observations.clone(), batch.actions.clone());
+        let policy_loss = (weights.clone() * log_prob).mean().neg();
+        let grads = GradientsParams::from_grads(policy_loss.backward(), &self.policy);
+        self.policy = self
+            .policy_opt
+            .step(c.policy_lr, self.policy.clone(), grads);
+
+        let mut metrics = Metrics::new();
+        metrics.push("policy_loss", policy_loss);
+        metrics.push("v", v_s);
+        metrics.push("residual", delta_f);
+        metrics.push("weight", weights);
+        metrics
+    }
+
+    fn batch_size(&self) -> usize {
+        self.config.batch_size
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
+        save_module(&self.value, dir, "value")?;
+        save_module(&self.target_value, dir, "target_value")?;
+        save_module(&self.policy, dir, "policy")?;
+        save_optimizer(&self.value_opt, dir, "value")?;
+        save_optimizer(&self.policy_opt, dir, "policy")
+    }
+
+    fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
+        self.value = load_module(self.value.clone(), dir, "value")?;
+        self.target_value = load_module(self.target_value.clone(), dir, "target_value")?;
+        self.policy = load_module(self.policy.clone(), dir, "policy")?;
+        self.value_opt = load_optimizer(self.value_opt.clone(), dir, "value")?;
+        self.policy_opt = load_optimizer(self.policy_opt.clone(), dir, "policy")?;
+        Ok(())
+    }
+}
+
+impl Policy for Odice {
+    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let device = self.device.clone().without_autodiff();
+        let policy = self.policy.valid();
+        self.spec
+            .actions(policy.act(self.spec.observations(observations, &device)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::ActionBounds;
+    use ember_datasets::StateNormalizer;
+    use ember_engine::burn::tensor::TensorData;
+
+    const OBS: usize = 3;
+    const B: usize = 8;
+
+    fn batch(device: &Device) -> Batch {
+        let m = |n: usize, w: usize, salt: f32| {
+            let v = (0..n * w).map(|i| (i as f32 * 0.71 + salt).sin()).collect();
+            Tensor::<2>::from_data(TensorData::new(v, [n, w]), device)
+        };
+        Batch {
+            observations: m(B, OBS, 0.1),
+            actions: m(B, 1, 0.2),
+            rewards: m(B, 1, 0.3),
+            next_observations: m(B, OBS, 0.4),
+            masks: Tensor::ones([B, 1], device),
+        }
+    }
+
+    /// With eta = 0 the orthogonal mode takes exactly the semi-gradient step.
+    #[test]
+    fn orthogonal_with_zero_eta_is_semi_gradient() {
+        let device = Device::flex().autodiff();
+        let spec = Spec {
+            obs_dim: OBS,
+            act_dim: 1,
+            normalizer: StateNormalizer::identity(OBS),
+            action_bounds: ActionBounds::unit(1),
+        };
+        let config = |mode| OdiceConfig {
+            value_hidden: vec![16, 16],
+            policy_hidden: vec![16],
+            mode,
+            eta: 0.0,
+            ..OdiceConfig::default()
+        };
+        let weights = tempfile::tempdir().unwrap();
+        let mut semi = Odice::new(config(GradientMode::Semi), spec.clone(), &device);
+        semi.save(weights.path()).unwrap();
+        let mut orthogonal = Odice::new(config(GradientMode::Orthogonal), spec, &device);
+        orthogonal.load(weights.path()).unwrap();
+        semi.update(&batch(&device), 0);
+        orthogonal.update(&batch(&device), 0);
+        let probe = batch(&device).next_observations;
+        let diff = (heads(&semi.value, probe.clone()) - heads(&orthogonal.value, probe))
+            .abs()
+            .max()
+            .into_scalar::<f32>();
+        assert!(diff < 1e-6, "value nets differ by {diff}");
+    }
+}
