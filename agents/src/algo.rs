@@ -2,6 +2,7 @@
 //! that lets a checkpoint be reopened without its run's command line.
 
 use crate::agent::{OfflineAgent, Spec};
+use crate::bc::{Bc, BcConfig};
 use crate::iql::{Iql, IqlConfig};
 use crate::odice::{Odice, OdiceConfig};
 use crate::td3bc::{Td3Bc, Td3BcConfig};
@@ -21,6 +22,8 @@ pub enum AlgoConfig {
     Td3bc(Td3BcConfig),
     /// O-DICE (orthogonal-gradient DICE).
     Odice(OdiceConfig),
+    /// Behaviour cloning (the baseline).
+    Bc(BcConfig),
 }
 
 impl AlgoConfig {
@@ -34,12 +37,13 @@ impl AlgoConfig {
             "iql" => Some(Self::Iql(IqlConfig::default())),
             "td3bc" => Some(Self::Td3bc(Td3BcConfig::default())),
             "odice" => Some(Self::Odice(OdiceConfig::default())),
+            "bc" => Some(Self::Bc(BcConfig::default())),
             _ => None,
         }
     }
 
     /// Names accepted by [`AlgoConfig::by_name`].
-    pub const NAMES: &'static [&'static str] = &["iql", "td3bc", "odice"];
+    pub const NAMES: &'static [&'static str] = &["iql", "td3bc", "odice", "bc"];
 
     /// The algorithm's name.
     pub fn name(&self) -> &'static str {
@@ -47,6 +51,7 @@ impl AlgoConfig {
             Self::Iql(_) => "iql",
             Self::Td3bc(_) => "td3bc",
             Self::Odice(_) => "odice",
+            Self::Bc(_) => "bc",
         }
     }
 
@@ -56,6 +61,7 @@ impl AlgoConfig {
             Self::Iql(_) => false,
             Self::Td3bc(c) => c.normalize_states,
             Self::Odice(c) => c.normalize_states,
+            Self::Bc(c) => c.normalize_states,
         }
     }
 
@@ -65,6 +71,7 @@ impl AlgoConfig {
             Self::Iql(c) => c.reward_scaling,
             Self::Td3bc(c) => c.reward_scaling,
             Self::Odice(c) => c.reward_scaling,
+            Self::Bc(c) => c.reward_scaling(),
         }
     }
 
@@ -72,7 +79,7 @@ impl AlgoConfig {
     pub fn action_clip_eps(&self) -> f32 {
         match self {
             Self::Iql(c) => c.action_clip_eps,
-            Self::Td3bc(_) | Self::Odice(_) => 0.0,
+            Self::Td3bc(_) | Self::Odice(_) | Self::Bc(_) => 0.0,
         }
     }
 
@@ -83,6 +90,8 @@ impl AlgoConfig {
             Self::Iql(c) => (&c.hidden, c.gamma, c.tau, c.batch_size),
             Self::Td3bc(c) => (&c.hidden, c.gamma, c.tau, c.batch_size),
             Self::Odice(c) => (&c.value_hidden, c.gamma, c.tau, c.batch_size),
+            // BC has no discount or target; neutral values pass the shared checks.
+            Self::Bc(c) => (&c.hidden, 0.0, 1.0, c.batch_size),
         };
         let mut problems = Vec::new();
         if hidden.is_empty() || hidden.contains(&0) {
@@ -103,7 +112,7 @@ impl AlgoConfig {
             Self::Iql(c) if !(c.expectile > 0.0 && c.expectile < 1.0) => {
                 problems.push(format!("expectile = {}: must lie in (0, 1)", c.expectile));
             }
-            Self::Odice(c) if !(c.lambda > 0.0 && c.lambda < 1.0) || !(c.eta >= 0.0) => {
+            Self::Odice(c) if !(c.lambda > 0.0 && c.lambda < 1.0 && c.eta >= 0.0) => {
                 problems.push(format!(
                     "lambda = {}, eta = {}: need 0 < lambda < 1, eta >= 0",
                     c.lambda, c.eta
@@ -127,6 +136,7 @@ impl AlgoConfig {
             Self::Iql(c) => Box::new(Iql::new(c.clone(), spec, run_steps, device)),
             Self::Td3bc(c) => Box::new(Td3Bc::new(c.clone(), spec, device)),
             Self::Odice(c) => Box::new(Odice::new(c.clone(), spec, device)),
+            Self::Bc(c) => Box::new(Bc::new(c.clone(), spec, device)),
         }
     }
 }

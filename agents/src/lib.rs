@@ -19,6 +19,7 @@
 
 pub mod agent;
 pub mod algo;
+pub mod bc;
 pub mod checkpoint;
 pub mod collect;
 pub mod config;

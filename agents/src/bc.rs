@@ -1,0 +1,122 @@
+//! Behaviour cloning: a Gaussian policy fitted to the dataset's actions by maximum likelihood.
+//! The baseline every offline method must beat.
+
+use crate::agent::{OfflineAgent, Policy, Spec};
+use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
+use ember_datasets::RewardScaling;
+use ember_engine::burn::module::Module;
+use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::tensor::Device;
+use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, MlpConfig};
+use ember_engine::runtime::RuntimeError;
+use ember_engine::{Batch, Metrics};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Behaviour-cloning hyperparameters.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BcConfig {
+    /// Hidden widths of the policy.
+    pub hidden: Vec<usize>,
+    /// Adam learning rate.
+    pub lr: f64,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Squash the policy mean with tanh.
+    pub tanh_mean: bool,
+    /// Standardise states with the dataset statistics.
+    pub normalize_states: bool,
+}
+
+impl Default for BcConfig {
+    fn default() -> Self {
+        Self {
+            hidden: vec![256, 256],
+            lr: 3e-4,
+            batch_size: 256,
+            tanh_mean: true,
+            normalize_states: false,
+        }
+    }
+}
+
+impl BcConfig {
+    /// BC ignores rewards.
+    pub fn reward_scaling(&self) -> RewardScaling {
+        RewardScaling::None
+    }
+}
+
+/// A behaviour-cloning agent.
+pub struct Bc {
+    config: BcConfig,
+    spec: Spec,
+    device: Device,
+    policy: GaussianPolicy,
+    opt: ModuleOptimizer,
+}
+
+impl Bc {
+    /// Builds the policy on `device` (an autodiff device for training).
+    pub fn new(config: BcConfig, spec: Spec, device: &Device) -> Self {
+        let mut sizes = vec![spec.obs_dim];
+        sizes.extend(&config.hidden);
+        sizes.push(spec.act_dim);
+        let policy = GaussianPolicyConfig {
+            mlp: MlpConfig::new(sizes),
+            tanh_mean: config.tanh_mean,
+            log_std_min: -5.0,
+            log_std_max: 2.0,
+        }
+        .init(device);
+        Self {
+            policy,
+            opt: AdamConfig::new().init(),
+            device: device.clone(),
+            config,
+            spec,
+        }
+    }
+}
+
+impl OfflineAgent for Bc {
+    fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
+        let loss = self
+            .policy
+            .log_prob(batch.observations.clone(), batch.actions.clone())
+            .mean()
+            .neg();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.policy);
+        self.policy = self.opt.step(self.config.lr, self.policy.clone(), grads);
+        let mut metrics = Metrics::new();
+        metrics.push("bc_loss", loss);
+        metrics
+    }
+
+    fn batch_size(&self) -> usize {
+        self.config.batch_size
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
+        save_module(&self.policy, dir, "policy")?;
+        save_optimizer(&self.opt, dir, "policy")
+    }
+
+    fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
+        self.policy = load_module(self.policy.clone(), dir, "policy")?;
+        self.opt = load_optimizer(self.opt.clone(), dir, "policy")?;
+        Ok(())
+    }
+}
+
+impl Policy for Bc {
+    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let device = self.device.clone().without_autodiff();
+        self.spec.actions(
+            self.policy
+                .valid()
+                .act(self.spec.observations(observations, &device)),
+        )
+    }
+}
