@@ -94,10 +94,11 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     let returns = dataset.episode_returns();
     let mean = returns.iter().sum::<f64>() / returns.len().max(1) as f64;
     println!(
-        "wrote {} ({} rows, {} episodes, mean episode return {mean:.1})",
+        "wrote {} ({} rows, {} episode{}, mean episode return {mean:.1})",
         args.out.display(),
         dataset.len(),
-        returns.len()
+        returns.len(),
+        if returns.len() == 1 { "" } else { "s" }
     );
     Ok(ExitCode::SUCCESS)
 }
