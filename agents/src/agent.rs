@@ -74,8 +74,21 @@ impl ActionBounds {
 }
 
 impl Spec {
+    /// Runs `policy` (a `[batch, obs_dim]` -> `[batch, act_dim]` map into [-1, 1]) on raw
+    /// environment observations, on the inference (non-autodiff) side of `device`, and returns
+    /// environment actions.
+    pub(crate) fn act(
+        &self,
+        observations: &[Vec<f32>],
+        device: &Device,
+        policy: impl FnOnce(Tensor<2>) -> Tensor<2>,
+    ) -> Vec<Vec<f32>> {
+        let device = device.clone().without_autodiff();
+        self.actions(policy(self.observations(observations, &device)))
+    }
+
     /// Normalises observations and stacks them into a `[batch, obs_dim]` tensor on `device`.
-    pub(crate) fn observations(&self, rows: &[Vec<f32>], device: &Device) -> Tensor<2> {
+    fn observations(&self, rows: &[Vec<f32>], device: &Device) -> Tensor<2> {
         let mut flat = Vec::with_capacity(rows.len() * self.obs_dim);
         for row in rows {
             let mut row = row.clone();
@@ -86,7 +99,7 @@ impl Spec {
     }
 
     /// Splits a `[batch, act_dim]` tensor of [-1, 1] actions into environment actions.
-    pub(crate) fn actions(&self, tensor: Tensor<2>) -> Vec<Vec<f32>> {
+    fn actions(&self, tensor: Tensor<2>) -> Vec<Vec<f32>> {
         let flat = tensor
             .into_data()
             .try_to_vec::<f32>()

@@ -60,11 +60,8 @@ pub struct Bc {
 impl Bc {
     /// Builds the policy on `device` (an autodiff device for training).
     pub fn new(config: BcConfig, spec: Spec, device: &Device) -> Self {
-        let mut sizes = vec![spec.obs_dim];
-        sizes.extend(&config.hidden);
-        sizes.push(spec.act_dim);
         let policy = GaussianPolicyConfig {
-            mlp: MlpConfig::new(sizes),
+            mlp: MlpConfig::layers(spec.obs_dim, &config.hidden, spec.act_dim),
             tanh_mean: config.tanh_mean,
             log_std_min: -5.0,
             log_std_max: 2.0,
@@ -112,11 +109,8 @@ impl OfflineAgent for Bc {
 
 impl Policy for Bc {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        let device = self.device.clone().without_autodiff();
-        self.spec.actions(
-            self.policy
-                .valid()
-                .act(self.spec.observations(observations, &device)),
-        )
+        self.spec.act(observations, &self.device, |obs| {
+            self.policy.valid().act(obs)
+        })
     }
 }

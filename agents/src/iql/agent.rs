@@ -32,17 +32,11 @@ impl Iql {
     /// actor's cosine decay when the config leaves it open.
     pub fn new(config: IqlConfig, spec: Spec, run_steps: usize, device: &Device) -> Self {
         let gain = std::f64::consts::SQRT_2;
-        let sizes = |input: usize, output: usize| {
-            let mut sizes = vec![input];
-            sizes.extend(&config.hidden);
-            sizes.push(output);
-            sizes
-        };
         let critic_config =
-            MlpConfig::new(sizes(spec.obs_dim + spec.act_dim, 1)).with_orthogonal(gain);
+            MlpConfig::layers(spec.obs_dim + spec.act_dim, &config.hidden, 1).with_orthogonal(gain);
         let critic = TwinQ::new(&critic_config, device);
         let actor = GaussianPolicyConfig {
-            mlp: MlpConfig::new(sizes(spec.obs_dim, spec.act_dim))
+            mlp: MlpConfig::layers(spec.obs_dim, &config.hidden, spec.act_dim)
                 .with_orthogonal(gain)
                 .with_dropout(config.policy_dropout),
             tanh_mean: true,
@@ -50,7 +44,7 @@ impl Iql {
             log_std_max: 2.0,
         }
         .init(device);
-        let value = MlpConfig::new(sizes(spec.obs_dim, 1))
+        let value = MlpConfig::layers(spec.obs_dim, &config.hidden, 1)
             .with_orthogonal(gain)
             .init(device);
         Self {
@@ -151,9 +145,8 @@ impl OfflineAgent for Iql {
 
 impl Policy for Iql {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        let device = self.device.clone().without_autodiff();
-        let actor = self.actor.valid();
-        self.spec
-            .actions(actor.act(self.spec.observations(observations, &device)))
+        self.spec.act(observations, &self.device, |obs| {
+            self.actor.valid().act(obs)
+        })
     }
 }

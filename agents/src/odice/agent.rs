@@ -37,19 +37,13 @@ fn heads(value: &[Mlp], obs: Tensor<2>) -> Tensor<2> {
 impl Odice {
     /// Builds the networks on `device` (an autodiff device for training).
     pub fn new(config: OdiceConfig, spec: Spec, device: &Device) -> Self {
-        let sizes = |hidden: &[usize], input: usize, output: usize| {
-            let mut sizes = vec![input];
-            sizes.extend(hidden);
-            sizes.push(output);
-            sizes
-        };
-        let value_config = MlpConfig::new(sizes(&config.value_hidden, spec.obs_dim, 1))
+        let value_config = MlpConfig::layers(spec.obs_dim, &config.value_hidden, 1)
             .with_layer_norm(config.layer_norm);
         let value: Vec<Mlp> = (0..if config.twin_v { 2 } else { 1 })
             .map(|_| value_config.init(device))
             .collect();
         let policy = GaussianPolicyConfig {
-            mlp: MlpConfig::new(sizes(&config.policy_hidden, spec.obs_dim, spec.act_dim)),
+            mlp: MlpConfig::layers(spec.obs_dim, &config.policy_hidden, spec.act_dim),
             tanh_mean: config.tanh_mean,
             log_std_min: -5.0,
             log_std_max: 2.0,
@@ -177,10 +171,9 @@ impl OfflineAgent for Odice {
 
 impl Policy for Odice {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        let device = self.device.clone().without_autodiff();
-        let policy = self.policy.valid();
-        self.spec
-            .actions(policy.act(self.spec.observations(observations, &device)))
+        self.spec.act(observations, &self.device, |obs| {
+            self.policy.valid().act(obs)
+        })
     }
 }
 

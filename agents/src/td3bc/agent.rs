@@ -29,19 +29,13 @@ pub struct Td3Bc {
 impl Td3Bc {
     /// Builds the networks on `device` (an autodiff device for training).
     pub fn new(config: Td3BcConfig, spec: Spec, device: &Device) -> Self {
-        let sizes = |input: usize, output: usize| {
-            let mut sizes = vec![input];
-            sizes.extend(&config.hidden);
-            sizes.push(output);
-            sizes
-        };
         let actor = DeterministicPolicy::new(
-            &MlpConfig::new(sizes(spec.obs_dim, spec.act_dim)),
+            &MlpConfig::layers(spec.obs_dim, &config.hidden, spec.act_dim),
             1.0,
             device,
         );
         let critic = TwinQ::new(
-            &MlpConfig::new(sizes(spec.obs_dim + spec.act_dim, 1)),
+            &MlpConfig::layers(spec.obs_dim + spec.act_dim, &config.hidden, 1),
             device,
         );
         Self {
@@ -140,11 +134,8 @@ impl OfflineAgent for Td3Bc {
 
 impl Policy for Td3Bc {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        let device = self.device.clone().without_autodiff();
-        self.spec.actions(
-            self.actor
-                .valid()
-                .forward(self.spec.observations(observations, &device)),
-        )
+        self.spec.act(observations, &self.device, |obs| {
+            self.actor.valid().forward(obs)
+        })
     }
 }

@@ -58,6 +58,15 @@ impl MlpConfig {
         }
     }
 
+    /// A plain ReLU MLP `[input, hidden.., output]`.
+    pub fn layers(input: usize, hidden: &[usize], output: usize) -> Self {
+        let mut sizes = Vec::with_capacity(hidden.len() + 2);
+        sizes.push(input);
+        sizes.extend(hidden);
+        sizes.push(output);
+        Self::new(sizes)
+    }
+
     /// Sets orthogonal initialisation with `gain`.
     pub fn with_orthogonal(mut self, gain: f64) -> Self {
         self.orthogonal_gain = Some(gain);
