@@ -93,3 +93,32 @@ impl DeterministicPolicy {
         activation::tanh(self.net.forward(obs)).mul_scalar(self.max_action)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaussian_log_prob_hand_computed() {
+        // log_std starts at 0 (sigma = 1): an action one unit from the mean in each of two
+        // dimensions has log-prob 2 * (-0.5 - ln(2 pi) / 2) = -1 - ln(2 pi) = -2.837877.
+        let device = Device::flex();
+        let policy = GaussianPolicyConfig {
+            mlp: MlpConfig::layers(3, &[8], 2),
+            tanh_mean: true,
+            log_std_min: -5.0,
+            log_std_max: 2.0,
+        }
+        .init(&device);
+        let obs = Tensor::<2>::ones([4, 3], &device);
+        let actions = policy.mean(obs.clone()) + 1.0;
+        let log_prob = policy
+            .log_prob(obs, actions)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        for value in log_prob {
+            assert!((value + 2.837877).abs() < 1e-5, "{value}");
+        }
+    }
+}
