@@ -2,6 +2,7 @@
 //! budget and cadence, and the evaluation protocol. Presets live in `configs/`.
 
 use crate::algo::AlgoConfig;
+use crate::imitation::ImitationConfig;
 use ember_engine::runtime::RunConfig;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -37,6 +38,9 @@ pub struct TrainConfig {
     /// Evaluation protocol.
     #[serde(default)]
     pub eval: EvalConfig,
+    /// Imitation reward, used when the job has expert demonstrations.
+    #[serde(default)]
+    pub imitation: ImitationConfig,
 }
 
 impl TrainConfig {
@@ -46,6 +50,7 @@ impl TrainConfig {
             algo,
             run: RunConfig::default(),
             eval: EvalConfig::default(),
+            imitation: ImitationConfig::default(),
         }
     }
 

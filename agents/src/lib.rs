@@ -8,6 +8,7 @@
 //! let job = TrainJob {
 //!     config: TrainConfig::defaults(AlgoConfig::by_name("iql").unwrap()),
 //!     dataset: "data/pendulum-mixed.hdf5".into(),
+//!     expert: None,
 //!     env: "pendulum".into(),
 //!     device: "cpu".into(),
 //!     seed: 0,
@@ -24,6 +25,7 @@ pub mod checkpoint;
 pub mod collect;
 pub mod config;
 pub mod evaluate;
+pub mod imitation;
 pub mod iql;
 pub mod odice;
 pub mod offline;

@@ -1,9 +1,11 @@
 //! Turning a dataset into what an offline agent trains on: D4RL `qlearning` transitions, the
 //! method's reward transform, actions in [-1, 1], optional state standardisation, all uploaded
-//! to the device once.
+//! to the device once. With expert demonstrations (offline imitation) the environment's rewards
+//! are dropped and replaced by a learned imitation reward over the union of both sets.
 
 use crate::agent::{ActionBounds, Spec};
 use crate::algo::AlgoConfig;
+use crate::imitation::{ImitationConfig, imitation_rewards};
 use ember_datasets::{OfflineDataset, QLearningOptions, StateNormalizer};
 use ember_engine::TransitionBuffer;
 use ember_engine::buffer::HostTransitions;
@@ -15,17 +17,35 @@ pub struct Prepared {
     pub spec: Spec,
     /// The transitions on the device.
     pub buffer: TransitionBuffer,
+    /// Final loss of the imitation discriminator, when the rewards were learned.
+    pub discriminator_loss: Option<f32>,
 }
 
-/// Prepares `dataset` for `algo`, with the environment's action box `bounds`.
+/// Expert demonstrations for offline imitation, and how to learn their reward.
+pub struct Demonstrations<'a> {
+    /// The expert's trajectories (their rewards are ignored).
+    pub expert: &'a OfflineDataset,
+    /// Discriminator settings.
+    pub config: &'a ImitationConfig,
+}
+
+/// Prepares `dataset` (plus `demos` for imitation) for `algo`, with the environment's action
+/// box `bounds`.
 pub fn prepare(
     dataset: &OfflineDataset,
+    demos: Option<Demonstrations<'_>>,
     algo: &AlgoConfig,
     bounds: ActionBounds,
     device: &Device,
 ) -> Prepared {
-    let mut t = dataset.qlearning(&QLearningOptions::default());
-    algo.reward_scaling().apply(&mut t);
+    let options = QLearningOptions::default();
+    let mut t = dataset.qlearning(&options);
+    let expert_rows = demos.as_ref().map(|d| {
+        let expert = d.expert.qlearning(&options);
+        let rows = expert.len();
+        t = expert.stack(&t);
+        rows
+    });
     let limit = 1.0 - algo.action_clip_eps();
     for mut row in t.actions.rows_mut() {
         let row = row.as_slice_mut().expect("actions are contiguous");
@@ -33,6 +53,7 @@ pub fn prepare(
         row.iter_mut().for_each(|a| *a = a.clamp(-limit, limit));
     }
     let obs_dim = dataset.obs_dim();
+    let act_dim = dataset.act_dim();
     let normalizer = if algo.normalize_states() {
         StateNormalizer::fit(&t.observations, 1e-3)
     } else {
@@ -40,19 +61,34 @@ pub fn prepare(
     };
     normalizer.normalize(&mut t.observations);
     normalizer.normalize(&mut t.next_observations);
-    let spec = Spec {
-        obs_dim,
-        act_dim: dataset.act_dim(),
-        normalizer,
-        action_bounds: bounds,
-    };
     let standard =
         |a: &ndarray::Array2<f32>| a.as_standard_layout().iter().copied().collect::<Vec<_>>();
     let observations = standard(&t.observations);
     let actions = standard(&t.actions);
     let next_observations = standard(&t.next_observations);
-    let rewards: Vec<f32> = t.rewards.iter().copied().collect();
     let terminals: Vec<bool> = t.terminals.iter().copied().collect();
+    let mut discriminator_loss = None;
+    if let (Some(demos), Some(expert_rows)) = (demos, expert_rows) {
+        let rows = HostTransitions {
+            observations: &observations,
+            actions: &actions,
+            rewards: t.rewards.as_slice().expect("rewards are contiguous"),
+            next_observations: &next_observations,
+            terminals: &terminals,
+        };
+        let (rewards, loss) =
+            imitation_rewards(&rows, expert_rows, obs_dim, act_dim, demos.config, device);
+        t.rewards = rewards.into();
+        discriminator_loss = Some(loss);
+    }
+    algo.reward_scaling().apply(&mut t);
+    let rewards: Vec<f32> = t.rewards.iter().copied().collect();
+    let spec = Spec {
+        obs_dim,
+        act_dim,
+        normalizer,
+        action_bounds: bounds,
+    };
     let buffer = TransitionBuffer::new(
         HostTransitions {
             observations: &observations,
@@ -61,9 +97,13 @@ pub fn prepare(
             next_observations: &next_observations,
             terminals: &terminals,
         },
-        spec.obs_dim,
-        spec.act_dim,
+        obs_dim,
+        act_dim,
         device,
     );
-    Prepared { spec, buffer }
+    Prepared {
+        spec,
+        buffer,
+        discriminator_loss,
+    }
 }

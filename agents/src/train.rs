@@ -4,7 +4,7 @@ use crate::agent::{ActionBounds, OfflineLearner};
 use crate::algo::AgentCard;
 use crate::config::TrainConfig;
 use crate::evaluate::evaluate_policy;
-use crate::offline::prepare;
+use crate::offline::{Demonstrations, prepare};
 use anyhow::{Context, bail};
 use ember_datasets::OfflineDataset;
 use ember_datasets::scores::RefScores;
@@ -20,6 +20,9 @@ pub struct TrainJob {
     pub config: TrainConfig,
     /// D4RL HDF5 file or Minari dataset.
     pub dataset: PathBuf,
+    /// Expert demonstrations (same format): offline imitation, the rewards of both files are
+    /// replaced by a learned imitation reward.
+    pub expert: Option<PathBuf>,
     /// Environment to evaluate in.
     pub env: String,
     /// Device string (`cpu`, `wgpu`, ...).
@@ -48,12 +51,29 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
             job.config.algo.name()
         );
     }
+    if job.expert.is_some() {
+        let problems = job.config.imitation.problems();
+        if !problems.is_empty() {
+            bail!("invalid [imitation] configuration: {}", problems.join("; "));
+        }
+    }
     if job.config.run.steps == 0 {
         bail!("the step budget is 0: give --steps N (N >= 1) or set [run] steps in the config");
     }
     let dataset = ember_datasets::load(&job.dataset)?;
     let env = ember_envs::make(&job.env)?;
     let bounds = check_compatible(&dataset, env.as_ref(), &job.dataset)?;
+    let expert = match &job.expert {
+        Some(path) => {
+            let expert = ember_datasets::load(path)?;
+            check_compatible(&expert, env.as_ref(), path)?;
+            if expert.qlearning(&Default::default()).is_empty() {
+                bail!("{}: no complete transition to imitate", path.display());
+            }
+            Some(expert)
+        }
+        None => None,
+    };
     let reference = dataset.reference_scores();
     let device = parse_device(&job.device)?.autodiff();
     seed_everything(&device, job.seed);
@@ -63,7 +83,14 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
     std::fs::write(job.run_dir.join("config.toml"), job.config.to_toml())
         .with_context(|| format!("cannot write {}", job.run_dir.join("config.toml").display()))?;
 
-    let prepared = prepare(&dataset, &job.config.algo, bounds, &device);
+    let demos = expert.as_ref().map(|expert| Demonstrations {
+        expert,
+        config: &job.config.imitation,
+    });
+    let prepared = prepare(&dataset, demos, &job.config.algo, bounds, &device);
+    if let Some(loss) = prepared.discriminator_loss {
+        tracing::info!(loss, "imitation reward learned");
+    }
     tracing::info!(
         dataset = %job.dataset.display(),
         transitions = prepared.buffer.len(),

@@ -72,6 +72,25 @@ impl OfflineDataset {
 }
 
 impl Transitions {
+    /// `self`'s rows followed by `other`'s (same widths; the caller checks the dimensions).
+    pub fn stack(&self, other: &Self) -> Self {
+        let rows2 = |a: &Array2<f32>, b: &Array2<f32>| {
+            ndarray::concatenate(Axis(0), &[a.view(), b.view()]).expect("same width")
+        };
+        Self {
+            observations: rows2(&self.observations, &other.observations),
+            actions: rows2(&self.actions, &other.actions),
+            rewards: ndarray::concatenate(Axis(0), &[self.rewards.view(), other.rewards.view()])
+                .expect("1-d"),
+            next_observations: rows2(&self.next_observations, &other.next_observations),
+            terminals: ndarray::concatenate(
+                Axis(0),
+                &[self.terminals.view(), other.terminals.view()],
+            )
+            .expect("1-d"),
+        }
+    }
+
     /// Number of transitions.
     pub fn len(&self) -> usize {
         self.rewards.len()

@@ -27,6 +27,7 @@ pub struct TransitionBuffer {
 }
 
 /// Host-side columns in row-major order, as read from a dataset.
+#[derive(Clone, Copy)]
 pub struct HostTransitions<'a> {
     /// `len * obs_dim` states.
     pub observations: &'a [f32],

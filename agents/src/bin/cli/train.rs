@@ -1,4 +1,5 @@
-//! `ember train --algo iql|td3bc --dataset F --env ENV [--device D] [--config C] [--steps N] [--seed S]`.
+//! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F] --env ENV [--device D]
+//! [--config C] [--steps N] [--seed S]`.
 
 use anyhow::bail;
 use ember::algo::AlgoConfig;
@@ -15,6 +16,10 @@ pub struct Args {
     /// D4RL HDF5 file or Minari dataset directory.
     #[arg(long)]
     dataset: PathBuf,
+    /// Expert demonstrations (D4RL HDF5 or Minari): offline imitation. Rewards of both files
+    /// are ignored; a discriminator ([imitation] in the config) supplies them.
+    #[arg(long)]
+    expert: Option<PathBuf>,
     /// Environment to evaluate in (e.g. `pendulum`).
     #[arg(long)]
     env: String,
@@ -80,6 +85,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     let job = TrainJob {
         config,
         dataset: args.dataset,
+        expert: args.expert,
         env: args.env,
         device: args.device,
         seed: args.seed,
