@@ -29,6 +29,7 @@ pub mod imitation;
 pub mod iql;
 pub mod odice;
 pub mod offline;
+pub mod plot;
 pub mod scripted;
 pub mod td3bc;
 pub mod train;

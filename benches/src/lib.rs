@@ -1,4 +1,7 @@
-//! Shared pieces of Ember's benchmarks: synthetic device-resident data of D4RL's shapes.
+//! Ember's benchmarks: the `d4rl-bench` grid runner ([`d4rl`]) and shared pieces of the criterion
+//! benches (synthetic device-resident data of D4RL's shapes).
+
+pub mod d4rl;
 
 use ember::engine::TransitionBuffer;
 use ember::engine::buffer::HostTransitions;

@@ -1,0 +1,239 @@
+//! PNG charts for run directories and benchmark reports: learning curves with a spread band,
+//! histograms and scatter plots. Text uses the embedded DejaVu Sans, so no system fonts are
+//! needed.
+
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+/// One line of a chart: `(x, mean, spread)` points, drawn as the mean with a ±spread band.
+#[derive(Clone, Debug)]
+pub struct Curve {
+    /// Legend entry.
+    pub label: String,
+    /// Points in increasing x.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// Titles of a chart.
+#[derive(Clone, Copy, Debug)]
+pub struct Labels<'a> {
+    /// Caption above the chart.
+    pub title: &'a str,
+    /// Horizontal axis.
+    pub x: &'a str,
+    /// Vertical axis.
+    pub y: &'a str,
+}
+
+/// Drawing failed (file not writable, font, empty data).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw {path}: {message}")]
+pub struct PlotError {
+    path: String,
+    message: String,
+}
+
+const SIZE: (u32, u32) = (900, 560);
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            .unwrap_or_else(|_| panic!("the embedded DejaVu Sans font is valid"));
+    });
+}
+
+fn error(path: &Path, e: impl std::fmt::Display) -> PlotError {
+    PlotError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Range covering `values` with 5% margins (a unit range around a single value).
+fn padded(values: impl Iterator<Item = f64>) -> Option<std::ops::Range<f64>> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        return None;
+    }
+    let pad = if hi > lo { 0.05 * (hi - lo) } else { 0.5 };
+    Some(lo - pad..hi + pad)
+}
+
+/// Writes a PNG of `curves` (mean lines with ±spread bands and a legend) to `path`.
+pub fn line_chart(path: &Path, labels: Labels<'_>, curves: &[Curve]) -> Result<(), PlotError> {
+    register_font();
+    let all = || curves.iter().flat_map(|c| c.points.iter());
+    let x = padded(all().map(|p| p.0)).ok_or_else(|| error(path, "no finite points"))?;
+    let y = padded(all().flat_map(|p| [p.1 - p.2, p.1 + p.2]))
+        .ok_or_else(|| error(path, "no finite points"))?;
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| error(path, e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(labels.title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| error(path, e))?;
+    chart
+        .configure_mesh()
+        .x_desc(labels.x)
+        .y_desc(labels.y)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    for (i, curve) in curves.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let band: Vec<(f64, f64)> = curve
+            .points
+            .iter()
+            .map(|p| (p.0, p.1 + p.2))
+            .chain(curve.points.iter().rev().map(|p| (p.0, p.1 - p.2)))
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
+            .map_err(|e| error(path, e))?;
+        chart
+            .draw_series(LineSeries::new(
+                curve.points.iter().map(|p| (p.0, p.1)),
+                color.stroke_width(2),
+            ))
+            .map_err(|e| error(path, e))?
+            .label(curve.label.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    root.present().map_err(|e| error(path, e))
+}
+
+/// Writes a PNG histogram of `values` with `bins` equal-width bins to `path`.
+pub fn histogram(
+    path: &Path,
+    labels: Labels<'_>,
+    values: &[f64],
+    bins: usize,
+) -> Result<(), PlotError> {
+    register_font();
+    let range = padded(values.iter().copied()).ok_or_else(|| error(path, "no finite values"))?;
+    let bins = bins.max(1);
+    let width = (range.end - range.start) / bins as f64;
+    let mut counts = vec![0usize; bins];
+    for v in values.iter().filter(|v| v.is_finite()) {
+        let i = (((v - range.start) / width) as usize).min(bins - 1);
+        counts[i] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| error(path, e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(labels.title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(range.clone(), 0.0..top)
+        .map_err(|e| error(path, e))?;
+    chart
+        .configure_mesh()
+        .x_desc(labels.x)
+        .y_desc(labels.y)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    chart
+        .draw_series(counts.iter().enumerate().map(|(i, &c)| {
+            let x0 = range.start + i as f64 * width;
+            Rectangle::new([(x0, 0.0), (x0 + width, c as f64)], BLUE.mix(0.6).filled())
+        }))
+        .map_err(|e| error(path, e))?;
+    root.present().map_err(|e| error(path, e))
+}
+
+/// Writes a PNG scatter plot of `series` (legend label, points) to `path`.
+pub fn scatter(
+    path: &Path,
+    labels: Labels<'_>,
+    series: &[(String, Vec<(f64, f64)>)],
+) -> Result<(), PlotError> {
+    register_font();
+    let all = || series.iter().flat_map(|s| s.1.iter());
+    let x = padded(all().map(|p| p.0)).ok_or_else(|| error(path, "no finite points"))?;
+    let y = padded(all().map(|p| p.1)).ok_or_else(|| error(path, "no finite points"))?;
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| error(path, e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(labels.title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| error(path, e))?;
+    chart
+        .configure_mesh()
+        .x_desc(labels.x)
+        .y_desc(labels.y)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    for (i, (label, points)) in series.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+            .map_err(|e| error(path, e))?
+            .label(label.as_str())
+            .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    root.present().map_err(|e| error(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_written_as_png() {
+        let dir = tempfile::tempdir().unwrap();
+        let labels = Labels {
+            title: "test",
+            x: "step",
+            y: "score",
+        };
+        let curves = [Curve {
+            label: "a".into(),
+            points: vec![(0.0, 1.0, 0.5), (1.0, 2.0, 0.1), (2.0, 4.0, 0.0)],
+        }];
+        let png = |name: &str| {
+            let bytes = std::fs::read(dir.path().join(name)).unwrap();
+            assert_eq!(&bytes[1..4], b"PNG", "{name} is not a PNG");
+        };
+        line_chart(&dir.path().join("l.png"), labels, &curves).unwrap();
+        png("l.png");
+        histogram(&dir.path().join("h.png"), labels, &[1.0, 2.0, 2.5, 3.0], 3).unwrap();
+        png("h.png");
+        scatter(
+            &dir.path().join("s.png"),
+            labels,
+            &[("p".into(), vec![(0.0, 1.0), (1.0, 0.0)])],
+        )
+        .unwrap();
+        png("s.png");
+        let empty = line_chart(&dir.path().join("e.png"), labels, &[]).unwrap_err();
+        assert!(empty.to_string().contains("no finite points"), "{empty}");
+    }
+}

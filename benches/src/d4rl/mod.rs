@@ -1,0 +1,164 @@
+//! `d4rl-bench`: methods x datasets x seeds, one process per run, resumable, shareable between
+//! machines through one output directory, reported as tables and learning curves.
+
+pub mod grid;
+pub mod report;
+pub mod run;
+
+use anyhow::Context;
+use grid::{CellState, DatasetEntry, Method, RESULT_FILE, RunSpec};
+use indicatif::{ProgressBar, ProgressStyle};
+use run::{JOB_FILE, RunResult};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Everything the grid needs.
+pub struct Grid {
+    /// Methods (columns).
+    pub methods: Vec<Method>,
+    /// Datasets (rows).
+    pub datasets: Vec<DatasetEntry>,
+    /// Expert demonstrations added to every dataset (offline imitation), if any.
+    pub expert: Option<PathBuf>,
+    /// Seeds of every cell.
+    pub seeds: Vec<u64>,
+    /// Device string passed to every run.
+    pub device: String,
+    /// Output directory (shared between machines).
+    pub out: PathBuf,
+    /// Runs at once on this machine.
+    pub jobs: usize,
+    /// Another machine's claim without progress for this long is taken over.
+    pub stale_after: Duration,
+}
+
+impl Grid {
+    /// Every cell, dataset-major.
+    pub fn specs(&self) -> anyhow::Result<Vec<RunSpec>> {
+        let mut specs = Vec::new();
+        for dataset in &self.datasets {
+            for method in &self.methods {
+                for &seed in &self.seeds {
+                    specs.push(RunSpec {
+                        dataset: dataset.name.clone(),
+                        dataset_path: absolute(&dataset.path)?,
+                        expert: self.expert.as_deref().map(absolute).transpose()?,
+                        env: dataset.env.clone(),
+                        method: method.label.clone(),
+                        config: method.config.to_toml(),
+                        seed,
+                        device: self.device.clone(),
+                    });
+                }
+            }
+        }
+        Ok(specs)
+    }
+
+    /// Runs every open cell (up to `jobs` child processes at once), skipping finished cells and
+    /// those another process holds. Returns the failures as (run directory, message).
+    pub fn run(&self, exe: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
+        let specs = self.specs()?;
+        let todo: Vec<&RunSpec> = specs
+            .iter()
+            .filter(|s| grid::state(&s.dir(&self.out), self.stale_after) == CellState::Open)
+            .collect();
+        let finished = specs.len() - todo.len();
+        eprintln!(
+            "d4rl-bench: {} runs in the grid, {finished} finished or running elsewhere, {} to run here ({} at a time)",
+            specs.len(),
+            todo.len(),
+            self.jobs
+        );
+        let bar = ProgressBar::new(todo.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs {msg}")
+                .expect("static template"),
+        );
+        let mut queue = todo.into_iter();
+        let mut running: Vec<(PathBuf, Child)> = Vec::new();
+        let mut failures = Vec::new();
+        loop {
+            while running.len() < self.jobs.max(1) {
+                let Some(spec) = queue.next() else { break };
+                let dir = spec.dir(&self.out);
+                if !grid::claim(&dir, std::process::id(), self.stale_after)? {
+                    bar.inc(1);
+                    continue;
+                }
+                std::fs::write(dir.join(JOB_FILE), serde_json::to_string_pretty(spec)?)
+                    .with_context(|| format!("cannot write the job into {}", dir.display()))?;
+                let log = std::fs::File::create(dir.join("log.txt"))
+                    .with_context(|| format!("cannot create {}", dir.join("log.txt").display()))?;
+                let child = Command::new(exe)
+                    .arg("run-one")
+                    .arg(&dir)
+                    .stdout(log.try_clone()?)
+                    .stderr(log)
+                    .stdin(Stdio::null())
+                    .spawn()
+                    .with_context(|| format!("cannot start {}", exe.display()))?;
+                grid::hand_over(&dir, child.id())?;
+                running.push((dir, child));
+            }
+            if running.is_empty() {
+                break;
+            }
+            bar.set_message(format!("running: {}", self.names(&running)));
+            std::thread::sleep(Duration::from_millis(200));
+            let mut still = Vec::new();
+            for (dir, mut child) in running {
+                match child.try_wait()? {
+                    None => still.push((dir, child)),
+                    Some(status) => {
+                        grid::release(&dir);
+                        if !status.success() || !dir.join(RESULT_FILE).exists() {
+                            let log =
+                                std::fs::read_to_string(dir.join("log.txt")).unwrap_or_default();
+                            let last = log.lines().last().unwrap_or("no output").to_owned();
+                            bar.println(format!("FAILED {}: {last}", dir.display()));
+                            failures.push((dir, last));
+                        }
+                        bar.inc(1);
+                    }
+                }
+            }
+            running = still;
+        }
+        bar.finish_and_clear();
+        Ok(failures)
+    }
+
+    fn names(&self, running: &[(PathBuf, Child)]) -> String {
+        running
+            .iter()
+            .map(|(dir, _)| {
+                dir.strip_prefix(self.out.join("runs"))
+                    .unwrap_or(dir)
+                    .display()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The finished runs of this grid.
+    pub fn results(&self) -> anyhow::Result<Vec<RunResult>> {
+        let mut out = Vec::new();
+        for spec in self.specs()? {
+            let path = spec.dir(&self.out).join(RESULT_FILE);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("{}: unreadable result", path.display()))?,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
