@@ -27,6 +27,7 @@ pub mod evaluate;
 pub mod iql;
 pub mod odice;
 pub mod offline;
+pub mod online;
 pub mod sac;
 pub mod scripted;
 pub mod td3bc;

@@ -4,6 +4,7 @@ mod collect;
 mod eval;
 mod inspect;
 mod train;
+mod train_online;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Collect(collect::Args),
     /// Train an offline agent on a dataset and evaluate it in an environment.
     Train(train::Args),
+    /// Train an online agent (SAC) by acting in an environment, with periodic evaluation.
+    TrainOnline(train_online::Args),
     /// Evaluate a trained agent (a checkpoint or run directory).
     Eval(eval::Args),
 }
@@ -47,6 +50,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Collect(args) => collect::run(args, cli.quiet),
         Command::Train(args) => train::run(args, cli.quiet),
+        Command::TrainOnline(args) => train_online::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
     };
     match result {
