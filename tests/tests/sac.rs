@@ -10,8 +10,13 @@ use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob, env_spec, train_o
 use ember::sac::{Sac, SacPolicy};
 use ember_tests::workspace_path;
 use std::path::Path;
+use std::sync::Mutex;
 
 const SOLVED: f64 = -250.0;
+
+/// burn's random generator is global to the device: tests that seed it run one at a time, or
+/// each would draw from the other's stream and the fixed seed would not fix the result.
+static DEVICE: Mutex<()> = Mutex::new(());
 
 fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
     OnlineJob {
@@ -25,6 +30,7 @@ fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
 
 #[test]
 fn sac_solves_pendulum() {
+    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
     config.run.progress = false;
     config.run.eval_every = 0;
@@ -80,6 +86,7 @@ fn sac_solves_pendulum() {
 
 #[test]
 fn sac_resumes_with_its_replay_buffer() {
+    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
     let OnlineAlgoConfig::Sac(sac) = &mut config.algo;
     sac.hidden = vec![16, 16];
