@@ -78,19 +78,20 @@ impl Sac {
         let alpha = self.temperature.log_alpha.val().exp().detach();
         let mut metrics = Metrics::new();
 
-        // Critics: regress both onto the soft Bellman target of the target critics.
-        let next_obs = batch.next_observations.clone();
-        let (next_action, next_log_prob) = self.actor.sample(next_obs.clone());
-        let next_q = self.target_critic.min(next_obs, next_action.detach());
+        // Critics: regress both onto the soft Bellman target of the target critics, computed
+        // without recording a graph.
+        let next_obs = batch.next_observations.clone().without_autodiff();
+        let (next_action, next_log_prob) = self.actor.valid().sample(next_obs.clone());
+        let next_q = self.target_critic.valid().min(next_obs, next_action);
         let target = soft_target(
-            batch.rewards.clone(),
-            batch.masks.clone(),
+            batch.rewards.clone().without_autodiff(),
+            batch.masks.clone().without_autodiff(),
             next_q,
-            next_log_prob.detach(),
-            alpha.clone(),
+            next_log_prob,
+            alpha.clone().without_autodiff(),
             c.gamma,
-        )
-        .detach();
+        );
+        let target = target.autodiff();
         let (q1, q2) = self.critic.forward(obs.clone(), batch.actions.clone());
         let critic_loss = ((q1.clone() - target.clone()).square().mean()
             + (q2 - target).square().mean())
