@@ -101,9 +101,8 @@ impl Sac {
             .critic_opt
             .step(c.critic_lr, self.critic.clone(), grads);
 
-        // Actor: maximise the soft value of its own reparameterised actions.
-        // Through a frozen copy of the critics, so the backward pass skips their weight
-        // gradients (about a tenth of the update's arithmetic).
+        // Actor: maximise the soft value of its own reparameterised actions, scored by a frozen
+        // copy of the critics so the backward pass skips their weight gradients.
         let (action, log_prob) = self.actor.sample(obs.clone());
         let q = target_copy(&self.critic).min(obs, action);
         let actor_loss = actor_loss(log_prob.clone(), q, alpha.clone());
