@@ -97,7 +97,7 @@ impl DeterministicPolicy {
 
 /// SAC's actor: `a = tanh(u)`, `u ~ N(mean(s), exp(log_std(s))^2)`, mean and log-std from one
 /// MLP whose output is split in two halves; the log-std is clamped to
-/// [[`TanhGaussianPolicy::LOG_STD_MIN`], [`TanhGaussianPolicy::LOG_STD_MAX`]].
+/// `[LOG_STD_MIN, LOG_STD_MAX]`.
 #[derive(Module, Debug)]
 pub struct TanhGaussianPolicy {
     net: Mlp,
