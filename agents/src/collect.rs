@@ -4,7 +4,7 @@
 use crate::agent::Policy;
 use crate::scripted::Controller;
 use ember_datasets::{DatasetBuilder, DatasetError, MetaValue, OfflineDataset};
-use ember_envs::{Env, EnvError, Space};
+use ember_envs::{Env, EnvError, Info, Space};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal};
@@ -15,7 +15,8 @@ pub enum Behaviour {
     Random,
     /// A hand-written controller.
     Scripted(Controller),
-    /// A trained agent's deterministic policy.
+    /// A trained agent's policy; a stochastic one's log-densities are recorded as
+    /// `infos/action_log_probs`.
     Policy(Box<dyn Policy>),
 }
 
@@ -72,7 +73,10 @@ pub enum CollectError {
 }
 
 /// Rolls `behaviour` out in `env` for `options.steps` steps. Episodes are recorded whole and the
-/// last one is cut when the budget runs out, with neither flag set, as D4RL's files are.
+/// last one is cut when the budget runs out, with neither flag set, as D4RL's files are. The
+/// env's state (e.g. MuJoCo's `qpos`, `qvel`) before each step goes to `infos/`, and so does
+/// `action_log_probs` when the behaviour has a density (uniform actions, a stochastic policy)
+/// and neither noise nor epsilon alters it.
 pub fn collect(
     env: &mut dyn Env,
     behaviour: &Behaviour,
@@ -99,12 +103,26 @@ pub fn collect(
         );
         bar
     });
+    // Log-densities are exact only for the behaviour itself, not once noise or epsilon alter it.
+    let exact = options.noise == 0.0 && options.epsilon == 0.0;
+    let uniform_log_prob: f32 = -low
+        .iter()
+        .zip(&high)
+        .map(|(lo, hi)| (hi - lo).ln())
+        .sum::<f32>();
     let mut episodes = 0usize;
     for _ in 0..options.steps {
-        let mut action = match behaviour {
-            Behaviour::Random => uniform(&low, &high, &mut rng),
-            Behaviour::Scripted(controller) => controller(&obs),
-            Behaviour::Policy(policy) => policy.act(std::slice::from_ref(&obs)).remove(0),
+        let state = env.state_info();
+        let (mut action, log_prob) = match behaviour {
+            Behaviour::Random => (uniform(&low, &high, &mut rng), Some(uniform_log_prob)),
+            Behaviour::Scripted(controller) => (controller(&obs), None),
+            Behaviour::Policy(policy) => {
+                let obs = std::slice::from_ref(&obs);
+                match policy.sample_with_log_prob(obs) {
+                    Some((mut actions, log_probs)) => (actions.remove(0), Some(log_probs[0])),
+                    None => (policy.act(obs).remove(0), None),
+                }
+            }
         };
         if options.epsilon > 0.0 && rng.random::<f32>() < options.epsilon as f32 {
             action = uniform(&low, &high, &mut rng);
@@ -126,6 +144,10 @@ pub fn collect(
             step.terminated,
             step.truncated,
         )?;
+        if let Some(log_prob) = log_prob.filter(|_| exact) {
+            builder.push_info("action_log_probs", &[log_prob])?;
+        }
+        push_state(&mut builder, &state)?;
         if step.terminated || step.truncated {
             episodes += 1;
             obs = env.reset(None).0;
@@ -148,6 +170,15 @@ pub fn collect(
     builder.set_metadata("noise", MetaValue::Float(options.noise));
     builder.set_metadata("epsilon", MetaValue::Float(options.epsilon));
     Ok(builder.finish()?)
+}
+
+/// Records an environment's [`Env::state_info`] (taken before the step) as `infos/<key>`.
+pub(crate) fn push_state(builder: &mut DatasetBuilder, state: &Info) -> Result<(), DatasetError> {
+    for (key, values) in state {
+        let values: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+        builder.push_info(key, &values)?;
+    }
+    Ok(())
 }
 
 fn uniform(low: &[f32], high: &[f32], rng: &mut StdRng) -> Vec<f32> {

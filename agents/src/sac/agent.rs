@@ -131,9 +131,10 @@ impl Sac {
         metrics
     }
 
-    /// Environment actions sampled from the stochastic policy (exploration).
-    pub fn explore(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        actions(&self.actor, &self.spec, &self.device, true, observations)
+    /// Environment actions sampled from the stochastic policy (exploration), with their
+    /// log-densities over the action box.
+    pub fn explore(&self, observations: &[Vec<f32>]) -> (Vec<Vec<f32>>, Vec<f32>) {
+        sample(&self.actor, &self.spec, &self.device, observations)
     }
 
     /// Writes networks and optimizers into `dir`.
@@ -163,25 +164,28 @@ impl Sac {
 /// The deterministic evaluation policy `tanh(mean)`.
 impl Policy for Sac {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        actions(&self.actor, &self.spec, &self.device, false, observations)
+        act(&self.actor, &self.spec, &self.device, observations)
     }
 }
 
-/// Runs `actor` on raw observations on the inference side of `device`: `tanh(mean)`, or a sample
-/// when `stochastic`; returns environment actions.
-pub(super) fn actions(
+/// Runs `actor` on raw observations on the inference side of `device` and returns the
+/// environment actions `tanh(mean)`.
+pub(super) fn act(
     actor: &TanhGaussianPolicy,
     spec: &Spec,
     device: &Device,
-    stochastic: bool,
     observations: &[Vec<f32>],
 ) -> Vec<Vec<f32>> {
-    spec.act(observations, device, |obs| {
-        let actor = actor.valid();
-        if stochastic {
-            actor.sample(obs).0
-        } else {
-            actor.act(obs)
-        }
-    })
+    spec.act(observations, device, |obs| actor.valid().act(obs))
+}
+
+/// Samples `actor` on raw observations on the inference side of `device`: environment actions
+/// and their log-densities over the action box.
+pub(super) fn sample(
+    actor: &TanhGaussianPolicy,
+    spec: &Spec,
+    device: &Device,
+    observations: &[Vec<f32>],
+) -> (Vec<Vec<f32>>, Vec<f32>) {
+    spec.sample(observations, device, |obs| actor.valid().sample(obs))
 }

@@ -2,7 +2,7 @@
 //! evaluation and dataset collection.
 
 use super::SacConfig;
-use super::agent::actions;
+use super::agent::{act, sample};
 use crate::agent::{Policy, Spec};
 use crate::checkpoint::{load_json, load_module};
 use ember_engine::burn::tensor::Device;
@@ -65,13 +65,15 @@ impl SacPolicy {
 
 impl Policy for SacPolicy {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        actions(
-            &self.actor,
-            &self.spec,
-            &self.device,
-            self.stochastic,
-            observations,
-        )
+        match self.sample_with_log_prob(observations) {
+            Some((actions, _)) => actions,
+            None => act(&self.actor, &self.spec, &self.device, observations),
+        }
+    }
+
+    fn sample_with_log_prob(&self, observations: &[Vec<f32>]) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
+        self.stochastic
+            .then(|| sample(&self.actor, &self.spec, &self.device, observations))
     }
 }
 

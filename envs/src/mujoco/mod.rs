@@ -255,6 +255,13 @@ impl<T: Task> Env for MujocoEnv<T> {
             info: Info::new(),
         })
     }
+
+    fn state_info(&self) -> Info {
+        Info::from([
+            ("qpos".to_owned(), self.qpos().to_vec()),
+            ("qvel".to_owned(), self.qvel().to_vec()),
+        ])
+    }
 }
 
 #[cfg(test)]
