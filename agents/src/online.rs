@@ -8,15 +8,16 @@
 
 use crate::agent::{ActionBounds, Spec};
 use crate::checkpoint::{load_json, save_json};
+use crate::collect::push_state;
 use crate::config::EvalConfig;
 use crate::evaluate::evaluate_policy;
 use crate::sac::{Sac, SacCard, SacConfig};
 use anyhow::{Context, bail};
-use ember_datasets::StateNormalizer;
+use ember_datasets::{DatasetBuilder, OfflineDataset, StateNormalizer};
 use ember_engine::burn::tensor::{Device, Tensor};
-use ember_engine::runtime::{self, Learner, RunConfig, RunSummary, RuntimeError};
+use ember_engine::runtime::{self, Checkpoints, Learner, RunConfig, RunSummary, RuntimeError};
 use ember_engine::{Metrics, ReplayBuffer, parse_device, seed::seed_everything};
-use ember_envs::{Env, Space, VecEnv};
+use ember_envs::{Env, Info, Space, VecEnv};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -110,6 +111,9 @@ pub struct OnlineJob {
     pub seed: u64,
     /// Run directory (config, metrics, checkpoints).
     pub run_dir: PathBuf,
+    /// Keep every transition, in order, as a D4RL-layout log ([`OnlineOutcome::log`]): what
+    /// D4RL's `medium-replay` files are cut from. Needs one environment and a fresh run.
+    pub record: bool,
 }
 
 /// What a finished online job reports.
@@ -122,6 +126,10 @@ pub struct OnlineOutcome {
     pub updates: usize,
     /// Wall-clock seconds of this process's training, evaluations and checkpoints included.
     pub seconds: f64,
+    /// Every transition in order, warm-up included, with environment actions, `timeouts`,
+    /// `infos/action_log_probs` (the behaviour's log-density) and the env's state infos; when
+    /// [`OnlineJob::record`] was set.
+    pub log: Option<OfflineDataset>,
 }
 
 /// The problem shape of `env` for an agent acting in [-1, 1]: its action space must be a box
@@ -155,6 +163,21 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
     if config.envs == 0 {
         bail!("envs = 0: give --envs K (K >= 1)");
     }
+    if job.record {
+        if config.envs != 1 {
+            bail!(
+                "recording the transitions in order needs envs = 1, not {}",
+                config.envs
+            );
+        }
+        if Checkpoints::new(&job.run_dir, 1).latest()?.is_some() {
+            bail!(
+                "{}: holds a run to resume, but recording the transitions needs a fresh run \
+                 directory",
+                job.run_dir.display()
+            );
+        }
+    }
     let spec = env_spec(ember_envs::make(&job.env)?.as_ref())?;
     let device = parse_device(&job.device)?.autodiff();
     let rng = seed_everything(&device, job.seed);
@@ -179,11 +202,13 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
         evaluate_policy(&learner.agent, &job.env, eval.episodes, eval_seed, None)
             .map_err(|e| e.to_string())
     })?;
+    let seconds = start.elapsed().as_secs_f64();
     Ok(OnlineOutcome {
         summary,
         env_steps: learner.env_steps,
         updates: learner.updates,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds,
+        log: learner.log.take().map(DatasetBuilder::finish).transpose()?,
     })
 }
 
@@ -203,6 +228,8 @@ struct OnlineLearner {
     seed: u64,
     env_steps: usize,
     updates: usize,
+    /// Every transition in order, when the job records them.
+    log: Option<DatasetBuilder>,
 }
 
 /// Training episodes averaged into the `train_return` metric.
@@ -231,6 +258,7 @@ impl OnlineLearner {
             seed: job.seed,
             env_steps: 0,
             updates: 0,
+            log: job.record.then(DatasetBuilder::new),
         };
         learner.reset_envs(job.seed);
         Ok(learner)
@@ -255,9 +283,11 @@ impl OnlineLearner {
     /// records the transitions.
     fn step_envs(&mut self, random: bool) {
         let bounds = &self.agent.spec().action_bounds;
-        let mut actions = if random {
+        let (mut actions, log_probs) = if random {
             let dim = self.agent.spec().act_dim;
-            (0..self.envs.len())
+            // Uniform over [-1, 1]^dim has density 2^-dim; mapped onto the box.
+            let log_prob = -(dim as f32) * std::f32::consts::LN_2 - bounds.log_scale();
+            let actions = (0..self.envs.len())
                 .map(|_| {
                     let mut action: Vec<f32> = (0..dim)
                         .map(|_| self.rng.random_range(-1.0..=1.0))
@@ -265,7 +295,8 @@ impl OnlineLearner {
                     bounds.from_unit(&mut action);
                     action
                 })
-                .collect()
+                .collect();
+            (actions, vec![log_prob; self.envs.len()])
         } else {
             self.agent.explore(&self.observations)
         };
@@ -276,11 +307,30 @@ impl OnlineLearner {
                 *value = 0.0;
             }
         }
+        let states: Vec<Info> = match self.log {
+            Some(_) => (0..self.envs.len())
+                .map(|i| self.envs.env_mut(i).expect("index in range").state_info())
+                .collect(),
+            None => Vec::new(),
+        };
         let steps = self
             .envs
             .step(&actions)
             .expect("environments accept finite actions of their own width");
         for (i, (mut action, step)) in actions.into_iter().zip(steps).enumerate() {
+            if let Some(log) = &mut self.log {
+                log.push(
+                    &self.observations[i],
+                    &action,
+                    step.reward as f32,
+                    &step.obs,
+                    step.terminated,
+                    step.truncated,
+                )
+                .and_then(|()| log.push_info("action_log_probs", &[log_probs[i]]))
+                .and_then(|()| push_state(log, &states[i]))
+                .expect("one environment's steps have fixed widths");
+            }
             bounds.to_unit(&mut action);
             action.iter_mut().for_each(|a| *a = a.clamp(-1.0, 1.0));
             self.replay.push(

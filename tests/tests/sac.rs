@@ -25,6 +25,7 @@ fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
         device: "cpu".into(),
         seed: 0,
         run_dir: run_dir.to_path_buf(),
+        record: false,
     }
 }
 

@@ -90,6 +90,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         device: args.device,
         seed: args.seed,
         run_dir,
+        record: false,
     };
     let outcome = train_online(&job)?;
     println!("run directory: {}", job.run_dir.display());
