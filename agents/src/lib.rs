@@ -30,6 +30,7 @@ pub mod offline;
 pub mod online;
 pub mod sac;
 pub mod scripted;
+pub mod suite;
 pub mod td3bc;
 pub mod train;
 
