@@ -1,14 +1,17 @@
 //! `ember collect-suite` on Pendulum with a tiny budget: the five D4RL files have the D4RL keys
 //! and row counts, 200-step episodes ending in timeouts, `next_observations` that agree with the
 //! next row, medium-expert = medium ++ expert, the suite's reference scores in every file and in
-//! `reference_scores.json`, and mean returns ordered random < medium < expert. Run in release
+//! `reference_scores.json`, and mean returns ordered random < medium < expert; and
+//! `scripts/check_d4rl_suite.py` accepts the files when h5py is installed. Run in release
 //! mode (about half a minute). Bad input is refused with a message before any training.
 
 use ember::datasets::{MetaValue, OfflineDataset, d4rl};
 use ember::online::OnlineConfig;
 use ember::suite::{KINDS, SuiteOptions, build_suite, complete_mean_return, suite_file};
 use ember_tests::workspace_path;
+use std::ffi::OsStr;
 use std::path::Path;
+use std::process::Command;
 
 const SIZE: usize = 1000;
 const EPISODE: usize = 200;
@@ -136,6 +139,40 @@ fn tiny_pendulum_suite_has_the_d4rl_family() {
         r < m && m < e,
         "random {r:.1}, medium {m:.1}, expert {e:.1}"
     );
+
+    run_python_checker(dir.path());
+}
+
+/// Runs `scripts/check_d4rl_suite.py` (h5py, as D4RL users read files) on the suite in `dir`,
+/// with the venv of `scripts/setup.sh` or the system Python; skipped, with a note, when neither
+/// has h5py.
+fn run_python_checker(dir: &Path) {
+    let venv = workspace_path(".venv-mujoco/bin/python");
+    let has_h5py = |python: &&OsStr| {
+        Command::new(python)
+            .args(["-c", "import h5py"])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    let Some(python) = [venv.as_os_str(), OsStr::new("python3")]
+        .into_iter()
+        .find(has_h5py)
+    else {
+        eprintln!("note: no Python with h5py (run scripts/setup.sh); check_d4rl_suite.py skipped");
+        return;
+    };
+    let out = Command::new(python)
+        .arg(workspace_path("scripts/check_d4rl_suite.py"))
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "check_d4rl_suite.py failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{}", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]
