@@ -187,3 +187,92 @@ fn uniform(low: &[f32], high: &[f32], rng: &mut StdRng) -> Vec<f32> {
         .map(|(lo, hi)| rng.random_range(*lo..=*hi))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ember_envs::Step;
+
+    /// Pendulum reporting its observation as a state info, to see when the state is read.
+    struct Observed {
+        env: Box<dyn Env>,
+        obs: Vec<f32>,
+    }
+
+    impl Env for Observed {
+        fn id(&self) -> &str {
+            self.env.id()
+        }
+        fn observation_space(&self) -> &Space {
+            self.env.observation_space()
+        }
+        fn action_space(&self) -> &Space {
+            self.env.action_space()
+        }
+        fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
+            let (obs, info) = self.env.reset(seed);
+            self.obs = obs.clone();
+            (obs, info)
+        }
+        fn step(&mut self, action: &[f32]) -> Result<Step, EnvError> {
+            let step = self.env.step(action)?;
+            self.obs = step.obs.clone();
+            Ok(step)
+        }
+        fn state_info(&self) -> Info {
+            Info::from([(
+                "qpos".to_owned(),
+                self.obs.iter().map(|&x| x.into()).collect(),
+            )])
+        }
+    }
+
+    /// Always the same action with a made-up log-density.
+    struct Fixed;
+
+    impl Policy for Fixed {
+        fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+            vec![vec![0.5]; observations.len()]
+        }
+        fn sample_with_log_prob(
+            &self,
+            observations: &[Vec<f32>],
+        ) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
+            Some((self.act(observations), vec![-0.25; observations.len()]))
+        }
+    }
+
+    fn options(noise: f64) -> CollectOptions {
+        CollectOptions {
+            steps: 300,
+            seed: 3,
+            noise,
+            epsilon: 0.0,
+            label: "test".into(),
+            progress: false,
+        }
+    }
+
+    #[test]
+    fn records_state_before_the_step_and_behaviour_log_densities() {
+        let mut env = Observed {
+            env: ember_envs::make("pendulum").unwrap(),
+            obs: Vec::new(),
+        };
+        let data = collect(&mut env, &Behaviour::Random, &options(0.0)).unwrap();
+        assert_eq!(data.infos["qpos"].shape(), &[300, 3]);
+        let qpos: Vec<f32> = data.infos["qpos"].iter().copied().collect();
+        let obs: Vec<f32> = data.observations.iter().copied().collect();
+        assert_eq!(qpos, obs);
+        // Uniform torques on [-2, 2]: density 1/4 everywhere.
+        let uniform = -(4.0f32.ln());
+        assert!(data.infos["action_log_probs"].iter().all(|&l| l == uniform));
+
+        let policy = Behaviour::Policy(Box::new(Fixed));
+        let data = collect(&mut env, &policy, &options(0.0)).unwrap();
+        assert!(data.infos["action_log_probs"].iter().all(|&l| l == -0.25));
+        // Noise changes the behaviour, so its density is unknown and not recorded.
+        let data = collect(&mut env, &policy, &options(0.1)).unwrap();
+        assert_eq!(data.infos.keys().collect::<Vec<_>>(), ["qpos"]);
+    }
+}

@@ -93,6 +93,14 @@ fn tiny_pendulum_suite_has_the_d4rl_family() {
             .all(|l| l.is_finite())
     );
     assert_eq!(replay.len(), scores.medium_env_steps);
+    // The replay log starts with the preset's 1,000 uniform warm-up actions.
+    let replay_log_probs: Vec<f32> = replay.infos["action_log_probs"].iter().copied().collect();
+    assert!(
+        replay_log_probs[..1000]
+            .iter()
+            .all(|&l| (l - uniform).abs() < 1e-6)
+    );
+    assert!(replay_log_probs[1000..].iter().all(|l| l.is_finite()));
     assert!(scores.medium_step < scores.expert_step);
 
     assert_eq!(medium_expert.len(), 2 * SIZE);
