@@ -9,7 +9,8 @@ use ember_engine::{Batch, Metrics, TransitionBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A deterministic policy over raw (unnormalised) observations, evaluated in batches.
+/// A policy over raw (unnormalised) observations, evaluated in batches; deterministic unless
+/// it offers [`Policy::sample_with_log_prob`].
 pub trait Policy {
     /// One action per observation.
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>>;

@@ -293,6 +293,16 @@ mod tests {
     }
 
     #[test]
+    fn state_info_is_qpos_and_qvel_through_the_wrappers() {
+        let mut env = make("hopper").unwrap();
+        let obs = env.reset(Some(0)).0;
+        let info = env.state_info();
+        assert_eq!((info["qpos"].len(), info["qvel"].len()), (6, 6));
+        // Hopper observes qpos[1..] first.
+        assert!((f64::from(obs[0]) - info["qpos"][1]).abs() < 1e-6);
+    }
+
+    #[test]
     fn reset_perturbs_the_default_pose_within_the_noise() {
         let mut env = MujocoEnv::new(Hopper::default()).unwrap();
         let dt = env.dt();
