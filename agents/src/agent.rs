@@ -9,10 +9,21 @@ use ember_engine::{Batch, Metrics, TransitionBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A deterministic policy over raw (unnormalised) observations, evaluated in batches.
+/// A policy over raw (unnormalised) observations, evaluated in batches; deterministic unless
+/// it offers [`Policy::sample_with_log_prob`].
 pub trait Policy {
     /// One action per observation.
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>>;
+
+    /// For a stochastic policy: one sampled action per observation and its log-density over the
+    /// environment's action box (D4RL's `infos/action_log_probs`); `None` when the policy has
+    /// no density.
+    fn sample_with_log_prob(
+        &self,
+        _observations: &[Vec<f32>],
+    ) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
+        None
+    }
 }
 
 /// An agent trained from fixed dataset batches.
@@ -65,6 +76,16 @@ impl ActionBounds {
         }
     }
 
+    /// `sum ln((high - low) / 2)`, the log-volume factor of the map from [-1, 1] onto the box:
+    /// a log-density over unit actions minus this is one over environment actions.
+    pub fn log_scale(&self) -> f32 {
+        self.low
+            .iter()
+            .zip(&self.high)
+            .map(|(lo, hi)| (0.5 * (hi - lo)).ln())
+            .sum()
+    }
+
     /// Maps a [-1, 1] action onto the environment's box.
     pub fn from_unit(&self, action: &mut [f32]) {
         for ((a, lo), hi) in action.iter_mut().zip(&self.low).zip(&self.high) {
@@ -85,6 +106,27 @@ impl Spec {
     ) -> Vec<Vec<f32>> {
         let device = device.clone().without_autodiff();
         self.actions(policy(self.observations(observations, &device)))
+    }
+
+    /// Like [`Spec::act`] for a sampling `policy` that also returns the log-density `[batch, 1]`
+    /// of its [-1, 1] actions; returns environment actions and their log-densities over the box.
+    pub(crate) fn sample(
+        &self,
+        observations: &[Vec<f32>],
+        device: &Device,
+        policy: impl FnOnce(Tensor<2>) -> (Tensor<2>, Tensor<2>),
+    ) -> (Vec<Vec<f32>>, Vec<f32>) {
+        let device = device.clone().without_autodiff();
+        let (actions, log_probs) = policy(self.observations(observations, &device));
+        let scale = self.action_bounds.log_scale();
+        let log_probs = log_probs
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("log-densities are f32")
+            .into_iter()
+            .map(|l| l - scale)
+            .collect();
+        (self.actions(actions), log_probs)
     }
 
     /// Normalises observations and stacks them into a `[batch, obs_dim]` tensor on `device`.

@@ -4,7 +4,7 @@
 use crate::agent::Policy;
 use crate::scripted::Controller;
 use ember_datasets::{DatasetBuilder, DatasetError, MetaValue, OfflineDataset};
-use ember_envs::{Env, EnvError, Space};
+use ember_envs::{Env, EnvError, Info, Space};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, Normal};
@@ -15,7 +15,8 @@ pub enum Behaviour {
     Random,
     /// A hand-written controller.
     Scripted(Controller),
-    /// A trained agent's deterministic policy.
+    /// A trained agent's policy; a stochastic one's log-densities are recorded as
+    /// `infos/action_log_probs`.
     Policy(Box<dyn Policy>),
 }
 
@@ -72,7 +73,10 @@ pub enum CollectError {
 }
 
 /// Rolls `behaviour` out in `env` for `options.steps` steps. Episodes are recorded whole and the
-/// last one is cut when the budget runs out, with neither flag set, as D4RL's files are.
+/// last one is cut when the budget runs out, with neither flag set, as D4RL's files are. The
+/// env's state (e.g. MuJoCo's `qpos`, `qvel`) before each step goes to `infos/`, and so does
+/// `action_log_probs` when the behaviour has a density (uniform actions, a stochastic policy)
+/// and neither noise nor epsilon alters it.
 pub fn collect(
     env: &mut dyn Env,
     behaviour: &Behaviour,
@@ -99,12 +103,26 @@ pub fn collect(
         );
         bar
     });
+    // Log-densities are exact only for the behaviour itself, not once noise or epsilon alter it.
+    let exact = options.noise == 0.0 && options.epsilon == 0.0;
+    let uniform_log_prob: f32 = -low
+        .iter()
+        .zip(&high)
+        .map(|(lo, hi)| (hi - lo).ln())
+        .sum::<f32>();
     let mut episodes = 0usize;
     for _ in 0..options.steps {
-        let mut action = match behaviour {
-            Behaviour::Random => uniform(&low, &high, &mut rng),
-            Behaviour::Scripted(controller) => controller(&obs),
-            Behaviour::Policy(policy) => policy.act(std::slice::from_ref(&obs)).remove(0),
+        let state = env.state_info();
+        let (mut action, log_prob) = match behaviour {
+            Behaviour::Random => (uniform(&low, &high, &mut rng), Some(uniform_log_prob)),
+            Behaviour::Scripted(controller) => (controller(&obs), None),
+            Behaviour::Policy(policy) => {
+                let obs = std::slice::from_ref(&obs);
+                match policy.sample_with_log_prob(obs) {
+                    Some((mut actions, log_probs)) => (actions.remove(0), Some(log_probs[0])),
+                    None => (policy.act(obs).remove(0), None),
+                }
+            }
         };
         if options.epsilon > 0.0 && rng.random::<f32>() < options.epsilon as f32 {
             action = uniform(&low, &high, &mut rng);
@@ -126,6 +144,10 @@ pub fn collect(
             step.terminated,
             step.truncated,
         )?;
+        if let Some(log_prob) = log_prob.filter(|_| exact) {
+            builder.push_info("action_log_probs", &[log_prob])?;
+        }
+        push_state(&mut builder, &state)?;
         if step.terminated || step.truncated {
             episodes += 1;
             obs = env.reset(None).0;
@@ -150,9 +172,107 @@ pub fn collect(
     Ok(builder.finish()?)
 }
 
+/// Records an environment's [`Env::state_info`] (taken before the step) as `infos/<key>`.
+pub(crate) fn push_state(builder: &mut DatasetBuilder, state: &Info) -> Result<(), DatasetError> {
+    for (key, values) in state {
+        let values: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+        builder.push_info(key, &values)?;
+    }
+    Ok(())
+}
+
 fn uniform(low: &[f32], high: &[f32], rng: &mut StdRng) -> Vec<f32> {
     low.iter()
         .zip(high)
         .map(|(lo, hi)| rng.random_range(*lo..=*hi))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ember_envs::Step;
+
+    /// Pendulum reporting its observation as a state info, to see when the state is read.
+    struct Observed {
+        env: Box<dyn Env>,
+        obs: Vec<f32>,
+    }
+
+    impl Env for Observed {
+        fn id(&self) -> &str {
+            self.env.id()
+        }
+        fn observation_space(&self) -> &Space {
+            self.env.observation_space()
+        }
+        fn action_space(&self) -> &Space {
+            self.env.action_space()
+        }
+        fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
+            let (obs, info) = self.env.reset(seed);
+            self.obs = obs.clone();
+            (obs, info)
+        }
+        fn step(&mut self, action: &[f32]) -> Result<Step, EnvError> {
+            let step = self.env.step(action)?;
+            self.obs = step.obs.clone();
+            Ok(step)
+        }
+        fn state_info(&self) -> Info {
+            Info::from([(
+                "qpos".to_owned(),
+                self.obs.iter().map(|&x| x.into()).collect(),
+            )])
+        }
+    }
+
+    /// Always the same action with a made-up log-density.
+    struct Fixed;
+
+    impl Policy for Fixed {
+        fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+            vec![vec![0.5]; observations.len()]
+        }
+        fn sample_with_log_prob(
+            &self,
+            observations: &[Vec<f32>],
+        ) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
+            Some((self.act(observations), vec![-0.25; observations.len()]))
+        }
+    }
+
+    fn options(noise: f64) -> CollectOptions {
+        CollectOptions {
+            steps: 300,
+            seed: 3,
+            noise,
+            epsilon: 0.0,
+            label: "test".into(),
+            progress: false,
+        }
+    }
+
+    #[test]
+    fn records_state_before_the_step_and_behaviour_log_densities() {
+        let mut env = Observed {
+            env: ember_envs::make("pendulum").unwrap(),
+            obs: Vec::new(),
+        };
+        let data = collect(&mut env, &Behaviour::Random, &options(0.0)).unwrap();
+        assert_eq!(data.infos["qpos"].shape(), &[300, 3]);
+        let qpos: Vec<f32> = data.infos["qpos"].iter().copied().collect();
+        let obs: Vec<f32> = data.observations.iter().copied().collect();
+        assert_eq!(qpos, obs);
+        // Uniform torques on [-2, 2]: density 1/4 everywhere.
+        let uniform = -(4.0f32.ln());
+        assert!(data.infos["action_log_probs"].iter().all(|&l| l == uniform));
+
+        let policy = Behaviour::Policy(Box::new(Fixed));
+        let data = collect(&mut env, &policy, &options(0.0)).unwrap();
+        assert!(data.infos["action_log_probs"].iter().all(|&l| l == -0.25));
+        // Noise changes the behaviour, so its density is unknown and not recorded.
+        let data = collect(&mut env, &policy, &options(0.1)).unwrap();
+        assert_eq!(data.infos.keys().collect::<Vec<_>>(), ["qpos"]);
+    }
 }

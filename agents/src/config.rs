@@ -77,7 +77,12 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs");
         let mut count = 0;
         for algo in std::fs::read_dir(&dir).unwrap() {
-            for file in std::fs::read_dir(algo.unwrap().path()).unwrap() {
+            // configs/sac holds online presets (`ember::online::OnlineConfig`), tested there.
+            let algo = algo.unwrap().path();
+            if algo.ends_with("sac") {
+                continue;
+            }
+            for file in std::fs::read_dir(algo).unwrap() {
                 let path = file.unwrap().path();
                 TrainConfig::load(&path).unwrap();
                 count += 1;

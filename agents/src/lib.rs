@@ -29,8 +29,11 @@ pub mod imitation;
 pub mod iql;
 pub mod odice;
 pub mod offline;
+pub mod online;
 pub mod plot;
+pub mod sac;
 pub mod scripted;
+pub mod suite;
 pub mod td3bc;
 pub mod train;
 

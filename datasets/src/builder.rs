@@ -204,6 +204,13 @@ mod tests {
         assert_eq!(data.next_observations.as_ref().unwrap()[[4, 0]], 5.0);
         assert_eq!(data.episodes(), vec![0..2, 2..4, 4..5]);
         assert_eq!(data.episode_returns(), vec![1.0, 5.0, 4.0]);
+        let head = data.head(3);
+        assert_eq!(head.len(), 3);
+        assert_eq!(head.infos["qpos"].shape(), &[3, 3]);
+        assert_eq!(head.infos["log_prob"].shape(), &[3]);
+        assert_eq!(head.episodes(), vec![0..2, 2..3]);
+        assert_eq!(head.next_observations.as_ref().unwrap()[[2, 0]], 3.0);
+        assert_eq!(data.head(99).len(), 5);
     }
 
     #[test]

@@ -226,6 +226,34 @@ impl OfflineDataset {
         Ok(data)
     }
 
+    /// The first `rows` rows (all of them when there are fewer), every column and info cut
+    /// alike; metadata is kept. A cut episode ends with neither flag set, as in D4RL's files.
+    pub fn head(&self, rows: usize) -> Self {
+        let rows = rows.min(self.len());
+        let cut = |n: usize| ndarray::s![..n];
+        Self {
+            observations: self.observations.slice(ndarray::s![..rows, ..]).to_owned(),
+            actions: self.actions.slice(ndarray::s![..rows, ..]).to_owned(),
+            rewards: self.rewards.slice(cut(rows)).to_owned(),
+            terminals: self.terminals.slice(cut(rows)).to_owned(),
+            timeouts: self
+                .timeouts
+                .as_ref()
+                .map(|t| t.slice(cut(rows)).to_owned()),
+            next_observations: self
+                .next_observations
+                .as_ref()
+                .map(|n| n.slice(ndarray::s![..rows, ..]).to_owned()),
+            infos: self
+                .infos
+                .iter()
+                .map(|(k, a)| (k.clone(), a.slice_axis(Axis(0), (..rows).into()).to_owned()))
+                .collect(),
+            metadata: self.metadata.clone(),
+            source: None,
+        }
+    }
+
     /// Metadata `env_name`, when present and a string.
     pub fn env_name(&self) -> Option<&str> {
         self.metadata.get("env_name").and_then(MetaValue::as_str)

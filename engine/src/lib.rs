@@ -10,6 +10,7 @@ pub mod device;
 pub mod metrics;
 pub mod nn;
 pub mod optim;
+pub mod replay;
 pub mod runtime;
 pub mod seed;
 
@@ -17,3 +18,4 @@ pub use buffer::{Batch, TransitionBuffer};
 pub use burn;
 pub use device::{DeviceError, parse_device, supported_devices};
 pub use metrics::{Metrics, MetricsRow};
+pub use replay::ReplayBuffer;

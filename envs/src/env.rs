@@ -59,6 +59,12 @@ pub trait Env: Send {
     fn max_episode_steps(&self) -> Option<usize> {
         None
     }
+
+    /// The simulator state that D4RL files record beside each row, read before the step (MuJoCo:
+    /// `qpos` and `qvel`); empty for environments without one.
+    fn state_info(&self) -> Info {
+        Info::new()
+    }
 }
 
 impl<E: Env + ?Sized> Env for Box<E> {
@@ -84,5 +90,9 @@ impl<E: Env + ?Sized> Env for Box<E> {
 
     fn max_episode_steps(&self) -> Option<usize> {
         (**self).max_episode_steps()
+    }
+
+    fn state_info(&self) -> Info {
+        (**self).state_info()
     }
 }

@@ -5,5 +5,8 @@ mod policy;
 mod twin;
 
 pub use mlp::{Activation, Mlp, MlpConfig};
-pub use policy::{DeterministicPolicy, GaussianPolicy, GaussianPolicyConfig};
+pub use policy::{
+    DeterministicPolicy, GaussianPolicy, GaussianPolicyConfig, TanhGaussianPolicy,
+    tanh_gaussian_log_prob,
+};
 pub use twin::TwinQ;

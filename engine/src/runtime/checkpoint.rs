@@ -35,7 +35,12 @@ impl Checkpoints {
         write: impl FnOnce(&Path) -> Result<(), RuntimeError>,
     ) -> Result<PathBuf, RuntimeError> {
         fs::create_dir_all(&self.root).map_err(|e| RuntimeError::io(&self.root, e))?;
-        let name = format!("step-{step:09}");
+        let dir = self.dir(step);
+        let name = dir
+            .file_name()
+            .expect("named")
+            .to_string_lossy()
+            .into_owned();
         let tmp = self
             .root
             .join(format!(".{name}.tmp-{}", std::process::id()));
@@ -46,7 +51,6 @@ impl Checkpoints {
         write(&tmp)?;
         let state = serde_json::to_string(&State { step }).expect("state serialises");
         fs::write(tmp.join("state.json"), state).map_err(|e| RuntimeError::io(&tmp, e))?;
-        let dir = self.root.join(&name);
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| RuntimeError::io(&dir, e))?;
         }
@@ -59,6 +63,11 @@ impl Checkpoints {
         fs::rename(&latest_tmp, &latest).map_err(|e| RuntimeError::io(&latest, e))?;
         self.prune()?;
         Ok(dir)
+    }
+
+    /// The directory of the checkpoint of `step` (which exists once saved and until pruned).
+    pub fn dir(&self, step: usize) -> PathBuf {
+        self.root.join(format!("step-{step:09}"))
     }
 
     /// The newest complete checkpoint and its step, if any.

@@ -255,6 +255,13 @@ impl<T: Task> Env for MujocoEnv<T> {
             info: Info::new(),
         })
     }
+
+    fn state_info(&self) -> Info {
+        Info::from([
+            ("qpos".to_owned(), self.qpos().to_vec()),
+            ("qvel".to_owned(), self.qvel().to_vec()),
+        ])
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +290,16 @@ mod tests {
             ..Ant::default()
         };
         assert_eq!(MujocoEnv::new(ant).unwrap().observation_space().dim(), 27);
+    }
+
+    #[test]
+    fn state_info_is_qpos_and_qvel_through_the_wrappers() {
+        let mut env = make("hopper").unwrap();
+        let obs = env.reset(Some(0)).0;
+        let info = env.state_info();
+        assert_eq!((info["qpos"].len(), info["qvel"].len()), (6, 6));
+        // Hopper observes qpos[1..] first.
+        assert!((f64::from(obs[0]) - info["qpos"][1]).abs() < 1e-6);
     }
 
     #[test]

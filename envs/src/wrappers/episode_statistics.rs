@@ -87,6 +87,10 @@ impl<E: Env> Env for EpisodeStatistics<E> {
     fn max_episode_steps(&self) -> Option<usize> {
         self.inner.max_episode_steps()
     }
+
+    fn state_info(&self) -> Info {
+        self.inner.state_info()
+    }
 }
 
 #[cfg(test)]

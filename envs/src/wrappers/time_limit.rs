@@ -78,6 +78,10 @@ impl<E: Env> Env for TimeLimit<E> {
     fn max_episode_steps(&self) -> Option<usize> {
         Some(self.max_steps)
     }
+
+    fn state_info(&self) -> Info {
+        self.inner.state_info()
+    }
 }
 
 #[cfg(test)]

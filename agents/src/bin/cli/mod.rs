@@ -1,9 +1,11 @@
 //! Command-line parsing and dispatch.
 
 mod collect;
+mod collect_suite;
 mod eval;
 mod inspect;
 mod train;
+mod train_online;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,8 +27,13 @@ enum Command {
     Inspect(inspect::Args),
     /// Roll out a behaviour policy and write a D4RL-layout dataset.
     Collect(collect::Args),
+    /// Train SAC and write the D4RL family (random, medium, expert, medium-replay,
+    /// medium-expert) of one environment.
+    CollectSuite(collect_suite::Args),
     /// Train an offline agent on a dataset and evaluate it in an environment.
     Train(train::Args),
+    /// Train an online agent (SAC) by acting in an environment, with periodic evaluation.
+    TrainOnline(train_online::Args),
     /// Evaluate a trained agent (a checkpoint or run directory).
     Eval(eval::Args),
 }
@@ -46,7 +53,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Collect(args) => collect::run(args, cli.quiet),
+        Command::CollectSuite(args) => collect_suite::run(args, cli.quiet),
         Command::Train(args) => train::run(args, cli.quiet),
+        Command::TrainOnline(args) => train_online::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
     };
     match result {

@@ -1,0 +1,123 @@
+//! `ember train-online --algo sac --env ENV [--config C] [--steps N] [--seed S] [--device D]
+//! [--run-dir DIR] [--envs K]`.
+
+use anyhow::bail;
+use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob, train_online};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Algorithm: sac (may be omitted when --config names it).
+    #[arg(long)]
+    algo: Option<String>,
+    /// Environment to act in (e.g. `pendulum`, `hopper` with the mujoco feature).
+    #[arg(long)]
+    env: String,
+    /// TOML configuration (see configs/sac/); defaults are the standard MuJoCo ones.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Runtime steps, each one environment step per parallel environment and as many
+    /// gradient updates (overrides the config).
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Environments stepped in parallel (overrides the config).
+    #[arg(long)]
+    envs: Option<usize>,
+    /// Evaluate every this many steps (overrides the config).
+    #[arg(long)]
+    eval_every: Option<usize>,
+    /// Episodes per evaluation (overrides the config).
+    #[arg(long)]
+    eval_episodes: Option<usize>,
+    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Seed of everything random.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run directory; defaults to runs/<algo>-<env>-s<seed>. An existing run resumes.
+    #[arg(long)]
+    run_dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut config = match (&args.config, &args.algo) {
+        (Some(path), algo) => {
+            let config = OnlineConfig::load(path)?;
+            if let Some(algo) = algo {
+                let wanted = algo_config(algo)?;
+                if wanted.name() != config.algo.name() {
+                    bail!(
+                        "--algo {algo} disagrees with {} (which configures {})",
+                        path.display(),
+                        config.algo.name()
+                    );
+                }
+            }
+            config
+        }
+        (None, Some(algo)) => OnlineConfig::defaults(algo_config(algo)?),
+        (None, None) => bail!(
+            "give --algo ({}) or --config",
+            OnlineAlgoConfig::NAMES.join(", ")
+        ),
+    };
+    if let Some(steps) = args.steps {
+        config.run.steps = steps;
+    }
+    if let Some(envs) = args.envs {
+        config.envs = envs;
+    }
+    if let Some(every) = args.eval_every {
+        config.run.eval_every = every;
+    }
+    if let Some(episodes) = args.eval_episodes {
+        config.eval.episodes = episodes;
+    }
+    config.run.progress = !quiet;
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!(
+            "{}-{}-s{}",
+            config.algo.name(),
+            args.env.to_ascii_lowercase(),
+            args.seed
+        ))
+    });
+    let job = OnlineJob {
+        config,
+        env: args.env,
+        device: args.device,
+        seed: args.seed,
+        run_dir,
+        record: false,
+    };
+    let outcome = train_online(&job)?;
+    println!("run directory: {}", job.run_dir.display());
+    println!(
+        "{} environment steps in all; this process: {} gradient updates in {:.1} s \
+         ({:.1} updates/s, acting and evaluation included)",
+        outcome.env_steps,
+        outcome.updates,
+        outcome.seconds,
+        outcome.updates as f64 / outcome.seconds.max(1e-9)
+    );
+    if let Some(report) = outcome.summary.last() {
+        println!(
+            "final evaluation ({} episodes, deterministic policy): return {:.1} +- {:.1}",
+            report.returns.len(),
+            report.mean(),
+            report.std()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn algo_config(name: &str) -> anyhow::Result<OnlineAlgoConfig> {
+    OnlineAlgoConfig::by_name(name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown online algorithm `{name}`; known: {}",
+            OnlineAlgoConfig::NAMES.join(", ")
+        )
+    })
+}

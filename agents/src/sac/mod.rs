@@ -1,0 +1,14 @@
+//! Soft Actor-Critic (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms and Applications"):
+//! a tanh-squashed Gaussian actor, twin critics with a Polyak target and an entropy
+//! temperature tuned towards a target entropy. Trained online by [`crate::online`]; its
+//! snapshots are policies for dataset collection ([`SacPolicy`]).
+
+mod agent;
+mod config;
+mod loss;
+mod policy;
+
+pub use agent::Sac;
+pub use config::SacConfig;
+pub use loss::{actor_loss, alpha_loss, soft_target};
+pub use policy::{SacCard, SacPolicy};

@@ -1,0 +1,94 @@
+//! SAC snapshots as policies: the card a checkpoint carries and the actor reopened from it, for
+//! evaluation and dataset collection.
+
+use super::SacConfig;
+use super::agent::{act, sample};
+use crate::agent::{Policy, Spec};
+use crate::checkpoint::{load_json, load_module};
+use ember_engine::burn::tensor::Device;
+use ember_engine::nn::TanhGaussianPolicy;
+use ember_engine::runtime::{Checkpoints, RuntimeError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What a SAC checkpoint says about itself (`sac.json`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SacCard {
+    /// Hyperparameters.
+    pub config: SacConfig,
+    /// Shapes and action box.
+    pub spec: Spec,
+    /// Environment the agent was trained in.
+    pub env: String,
+    /// Environment steps taken when the checkpoint was written.
+    pub env_steps: usize,
+}
+
+impl SacCard {
+    /// File name of the card inside a checkpoint directory.
+    pub const FILE: &'static str = "sac";
+}
+
+/// A trained SAC actor: deterministic `tanh(mean)` actions, or samples of the tanh-Gaussian
+/// when `stochastic` (drawn with the device's generator; seed it for repeatable rollouts).
+pub struct SacPolicy {
+    actor: TanhGaussianPolicy,
+    spec: Spec,
+    device: Device,
+    /// Sample actions instead of taking the mean.
+    pub stochastic: bool,
+}
+
+impl SacPolicy {
+    /// Loads the actor of checkpoint `dir` (a run directory also works: its latest checkpoint
+    /// is used) onto `device`.
+    pub fn open(
+        dir: &Path,
+        device: &Device,
+        stochastic: bool,
+    ) -> Result<(SacCard, Self), RuntimeError> {
+        let dir = resolve(dir)?;
+        let card: SacCard = load_json(&dir, SacCard::FILE)?;
+        let spec = &card.spec;
+        let actor =
+            TanhGaussianPolicy::new(spec.obs_dim, &card.config.hidden, spec.act_dim, device);
+        let actor = load_module(actor, &dir, "actor")?;
+        let policy = Self {
+            actor,
+            spec: card.spec.clone(),
+            device: device.clone(),
+            stochastic,
+        };
+        Ok((card, policy))
+    }
+}
+
+impl Policy for SacPolicy {
+    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        match self.sample_with_log_prob(observations) {
+            Some((actions, _)) => actions,
+            None => act(&self.actor, &self.spec, &self.device, observations),
+        }
+    }
+
+    fn sample_with_log_prob(&self, observations: &[Vec<f32>]) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
+        self.stochastic
+            .then(|| sample(&self.actor, &self.spec, &self.device, observations))
+    }
+}
+
+/// A run directory resolves to its latest checkpoint; a checkpoint directory to itself.
+fn resolve(dir: &Path) -> Result<PathBuf, RuntimeError> {
+    if let Some((latest, _)) = Checkpoints::new(dir, 1).latest()? {
+        return Ok(latest);
+    }
+    if dir.join(format!("{}.json", SacCard::FILE)).exists() {
+        return Ok(dir.to_path_buf());
+    }
+    Err(RuntimeError::Checkpoint {
+        path: dir.to_path_buf(),
+        problem:
+            "neither a SAC checkpoint (no sac.json) nor a run directory (no checkpoints/latest)"
+                .into(),
+    })
+}

@@ -1,0 +1,278 @@
+//! The D4RL dataset family of one environment, made the way D4RL made its gym-MuJoCo files:
+//! train SAC online, then write `<env>-random`, `-medium`, `-expert`, `-medium-replay` and
+//! `-medium-expert` in the D4RL layout, with the suite's own reference scores.
+//!
+//! * SAC trains with one environment, evaluating (deterministic policy) and keeping a
+//!   checkpoint at `snapshots` evenly spaced points of its budget; the last one is the expert.
+//! * `random`: uniform actions; `expert`: the final policy; `medium`: the medium snapshot; both
+//!   policies act stochastically (sampled actions), as D4RL's did. Each holds `size` rows.
+//! * Reference scores: `ref_min_score` = mean return of the complete episodes of `random`,
+//!   `ref_max_score` = that of `expert`.
+//! * The medium snapshot is the one, among all but the last, whose evaluation return is closest
+//!   to one third of the way from `ref_min_score` to `ref_max_score` (the earliest on a tie).
+//! * `medium-replay`: every training transition in order, warm-up included, up to the medium
+//!   snapshot (the replay buffer D4RL's file came from); `medium-expert` = `medium` ++ `expert`.
+
+use crate::collect::{Behaviour, CollectOptions, collect};
+use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
+use crate::sac::SacPolicy;
+use anyhow::{Context, bail};
+use ember_datasets::{MetaValue, OfflineDataset, d4rl};
+use ember_engine::runtime::Checkpoints;
+use ember_engine::{parse_device, seed::seed_everything};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The five datasets, in the order they are written.
+pub const KINDS: [&str; 5] = [
+    "random",
+    "medium",
+    "expert",
+    "medium-replay",
+    "medium-expert",
+];
+
+/// What to build and where.
+#[derive(Clone, Debug)]
+pub struct SuiteOptions {
+    /// Environment id or alias; the files are named after it as given, lowercased.
+    pub env: String,
+    /// Output directory (files, `reference_scores.json`, the SAC run in `sac-run/`).
+    pub out_dir: PathBuf,
+    /// Seed of training and of every rollout.
+    pub seed: u64,
+    /// Rows of `random`, `medium` and `expert` each.
+    pub size: usize,
+    /// SAC hyperparameters and budget (`run.steps`); cadence and `envs` are set by the suite.
+    pub config: OnlineConfig,
+    /// Evaluated checkpoints kept during training, evenly spaced; the last is the expert.
+    pub snapshots: usize,
+    /// Device string for training and rollouts.
+    pub device: String,
+    /// Show progress bars.
+    pub progress: bool,
+}
+
+/// The suite's reference scores and how the medium policy was chosen
+/// (`reference_scores.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct SuiteScores {
+    /// Environment id.
+    pub env: String,
+    /// Mean return of the random dataset's complete episodes.
+    pub ref_min_score: f64,
+    /// Mean return of the expert dataset's complete episodes.
+    pub ref_max_score: f64,
+    /// The evaluation return the medium snapshot was chosen to be closest to.
+    pub medium_target: f64,
+    /// Training step of the medium snapshot.
+    pub medium_step: usize,
+    /// Environment steps taken by then (the rows of `medium-replay`).
+    pub medium_env_steps: usize,
+    /// The medium snapshot's evaluation return (deterministic policy).
+    pub medium_eval_return: f64,
+    /// Training step of the expert (the final snapshot).
+    pub expert_step: usize,
+    /// The expert's evaluation return (deterministic policy).
+    pub expert_eval_return: f64,
+    /// Every snapshot's step and evaluation return.
+    pub snapshots: Vec<(usize, f64)>,
+    /// Seed of the suite.
+    pub seed: u64,
+}
+
+/// What [`build_suite`] wrote.
+pub struct SuiteReport {
+    /// Each dataset's kind, file and contents.
+    pub files: Vec<(&'static str, PathBuf, OfflineDataset)>,
+    /// Reference scores and the medium choice.
+    pub scores: SuiteScores,
+    /// Wall-clock seconds of training alone.
+    pub train_seconds: f64,
+    /// Wall-clock seconds in all.
+    pub seconds: f64,
+}
+
+/// Trains SAC and writes the five files and `reference_scores.json` into `options.out_dir`.
+pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
+    let start = Instant::now();
+    let env = ember_envs::make(&options.env)?;
+    env_spec(env.as_ref())?;
+    let env_id = env.id().to_string();
+    let name = options.env.to_ascii_lowercase();
+    if let Some(max) = env.max_episode_steps().filter(|&max| options.size < max) {
+        bail!(
+            "--size {}: {env_id} episodes last up to {max} steps, so the reference scores need \
+             --size >= {max} (one complete episode)",
+            options.size
+        );
+    }
+    if options.size == 0 {
+        bail!("--size must be at least 1");
+    }
+    if options.snapshots < 2 {
+        bail!(
+            "--snapshots {}: needs at least 2 (a medium and the expert)",
+            options.snapshots
+        );
+    }
+    let steps = options.config.run.steps;
+    if steps < options.snapshots {
+        bail!(
+            "the SAC budget ({steps} steps) is shorter than --snapshots {}",
+            options.snapshots
+        );
+    }
+    let run_dir = options.out_dir.join("sac-run");
+    if run_dir.exists() {
+        bail!(
+            "{} exists: the suite trains from scratch; remove it or choose another --out",
+            run_dir.display()
+        );
+    }
+    std::fs::create_dir_all(&options.out_dir)
+        .with_context(|| format!("cannot create {}", options.out_dir.display()))?;
+
+    let mut config = options.config.clone();
+    let every = steps / options.snapshots;
+    config.envs = 1;
+    config.run.eval_every = every;
+    config.run.checkpoint_every = every;
+    config.run.keep_checkpoints = options.snapshots + 1;
+    config.run.progress = options.progress;
+    let job = OnlineJob {
+        config,
+        env: options.env.clone(),
+        device: options.device.clone(),
+        seed: options.seed,
+        run_dir: run_dir.clone(),
+        record: true,
+    };
+    let outcome = train_online(&job)?;
+    let train_seconds = start.elapsed().as_secs_f64();
+    let log = outcome.log.expect("the job records its transitions");
+    let evaluations: Vec<(usize, f64)> = outcome
+        .summary
+        .evaluations
+        .iter()
+        .map(|(step, report)| (*step, report.mean()))
+        .collect();
+    let &(expert_step, expert_eval_return) = evaluations.last().expect("the last step evaluates");
+
+    let device = parse_device(&options.device)?;
+    seed_everything(&device, options.seed);
+    let rollout = |behaviour: &Behaviour, label: &str, seed: u64| {
+        let options = CollectOptions {
+            steps: options.size,
+            seed,
+            noise: 0.0,
+            epsilon: 0.0,
+            label: label.to_string(),
+            progress: options.progress,
+        };
+        let mut env = ember_envs::make(&job.env)?;
+        anyhow::Ok(collect(env.as_mut(), behaviour, &options)?)
+    };
+    let checkpoints = Checkpoints::new(&run_dir, 1);
+    let open = |step: usize| {
+        let dir = checkpoints.dir(step);
+        SacPolicy::open(&dir, &device, true)
+            .with_context(|| format!("cannot reopen the snapshot {}", dir.display()))
+    };
+    let random = rollout(&Behaviour::Random, "random", options.seed)?;
+    let (_, expert_policy) = open(expert_step)?;
+    let expert = rollout(
+        &Behaviour::Policy(Box::new(expert_policy)),
+        "SAC",
+        options.seed + 2,
+    )?;
+    let ref_min_score = complete_mean_return(&random, "random")?;
+    let ref_max_score = complete_mean_return(&expert, "expert")?;
+    let medium_target = ref_min_score + (ref_max_score - ref_min_score) / 3.0;
+    let &(medium_step, medium_eval_return) = evaluations[..evaluations.len() - 1]
+        .iter()
+        .min_by(|a, b| {
+            (a.1 - medium_target)
+                .abs()
+                .total_cmp(&(b.1 - medium_target).abs())
+        })
+        .expect("at least two snapshots");
+    let (medium_card, medium_policy) = open(medium_step)?;
+    let medium = rollout(
+        &Behaviour::Policy(Box::new(medium_policy)),
+        "SAC",
+        options.seed + 1,
+    )?;
+    let mut replay = log.head(medium_card.env_steps);
+    replay.metadata.extend([
+        ("env_name".to_string(), MetaValue::Str(env_id.clone())),
+        ("algorithm".to_string(), MetaValue::Str("SAC".into())),
+        ("seed".to_string(), MetaValue::Int(options.seed as i64)),
+    ]);
+    let medium_expert = medium.concat(&expert)?;
+
+    let scores = SuiteScores {
+        env: env_id,
+        ref_min_score,
+        ref_max_score,
+        medium_target,
+        medium_step,
+        medium_env_steps: medium_card.env_steps,
+        medium_eval_return,
+        expert_step,
+        expert_eval_return,
+        snapshots: evaluations,
+        seed: options.seed,
+    };
+    let datasets = [
+        (random, None),
+        (medium, Some(medium_step)),
+        (expert, Some(expert_step)),
+        (replay, Some(medium_step)),
+        (medium_expert, None),
+    ];
+    let mut files = Vec::new();
+    for (kind, (mut data, iteration)) in KINDS.into_iter().zip(datasets) {
+        let meta = &mut data.metadata;
+        meta.insert("dataset".into(), MetaValue::Str(format!("{name}-{kind}")));
+        meta.insert("ref_min_score".into(), MetaValue::Float(ref_min_score));
+        meta.insert("ref_max_score".into(), MetaValue::Float(ref_max_score));
+        match iteration {
+            Some(step) => meta.insert("iteration".into(), MetaValue::Int(step as i64)),
+            None => meta.remove("iteration"),
+        };
+        let path = suite_file(&options.out_dir, &options.env, kind);
+        d4rl::write(&path, &data)?;
+        files.push((kind, path, data));
+    }
+    let scores_path = options.out_dir.join("reference_scores.json");
+    let text = serde_json::to_string_pretty(&scores).expect("scores serialise");
+    std::fs::write(&scores_path, text + "\n")
+        .with_context(|| format!("cannot write {}", scores_path.display()))?;
+    Ok(SuiteReport {
+        files,
+        scores,
+        train_seconds,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Mean return of the episodes of `data` that end with a terminal or timeout flag.
+pub fn complete_mean_return(data: &OfflineDataset, what: &str) -> anyhow::Result<f64> {
+    let returns: Vec<f64> = data
+        .episodes()
+        .into_iter()
+        .filter(|r| data.is_episode_end(r.end - 1))
+        .map(|r| r.map(|i| f64::from(data.rewards[i])).sum())
+        .collect();
+    if returns.is_empty() {
+        bail!("the {what} rollouts hold no complete episode; give a larger --size");
+    }
+    Ok(returns.iter().sum::<f64>() / returns.len() as f64)
+}
+
+/// The path of dataset `kind` of environment `env` in `dir`.
+pub fn suite_file(dir: &Path, env: &str, kind: &str) -> PathBuf {
+    dir.join(format!("{}-{kind}.hdf5", env.to_ascii_lowercase()))
+}
