@@ -24,6 +24,7 @@ pub mod checkpoint;
 pub mod collect;
 pub mod config;
 pub mod evaluate;
+pub mod gflownet;
 pub mod iql;
 pub mod odice;
 pub mod offline;
