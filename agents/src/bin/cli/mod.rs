@@ -2,6 +2,7 @@
 
 mod collect;
 mod eval;
+mod gfn;
 mod inspect;
 mod train;
 
@@ -29,6 +30,8 @@ enum Command {
     Train(train::Args),
     /// Evaluate a trained agent (a checkpoint or run directory).
     Eval(eval::Args),
+    /// Train a GFlowNet (TB, DB, SubTB, FL; order-preserving) on HyperGrid or molecules.
+    Gfn(gfn::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
         Command::Collect(args) => collect::run(args, cli.quiet),
         Command::Train(args) => train::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
+        Command::Gfn(args) => gfn::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,
