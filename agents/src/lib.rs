@@ -25,6 +25,7 @@ pub mod checkpoint;
 pub mod collect;
 pub mod config;
 pub mod evaluate;
+pub mod gflownet;
 pub mod imitation;
 pub mod iql;
 pub mod odice;

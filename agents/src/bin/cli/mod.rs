@@ -3,6 +3,7 @@
 mod collect;
 mod collect_suite;
 mod eval;
+mod gfn;
 mod inspect;
 mod train;
 mod train_online;
@@ -36,6 +37,8 @@ enum Command {
     TrainOnline(train_online::Args),
     /// Evaluate a trained agent (a checkpoint or run directory).
     Eval(eval::Args),
+    /// Train a GFlowNet (TB, DB, SubTB, FL; order-preserving) on HyperGrid or molecules.
+    Gfn(gfn::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Train(args) => train::run(args, cli.quiet),
         Command::TrainOnline(args) => train_online::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
+        Command::Gfn(args) => gfn::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,195 @@
+//! `ember gfn --env hypergrid|molecules --loss tb|db|subtb|fl [--order-preserving]
+//! [--objectives qed,sa,mw]`: train a GFlowNet, write its samples, metrics and plot data.
+
+use anyhow::{Context, anyhow, bail};
+use ember::engine::parse_device;
+use ember::envs::gfn::{HyperGrid, HyperGridReward};
+use ember::gflownet::{
+    GflowNet, GfnConfig, GfnError, LossKind, RunOptions, RunReport, Task, train_run,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Valid values of `--env`.
+const ENVS: [&str; 2] = ["hypergrid", "molecules"];
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Environment: hypergrid or molecules.
+    #[arg(long, default_value = "hypergrid")]
+    env: String,
+    /// Loss: tb, db, subtb or fl (overrides the config; default tb).
+    #[arg(long)]
+    loss: Option<String>,
+    /// Order-preserving GFlowNet (pairwise order for one objective, Pareto for several).
+    #[arg(long)]
+    order_preserving: bool,
+    /// Molecular objectives, comma-separated from qed, sa, mw (molecules only; default qed).
+    #[arg(long)]
+    objectives: Option<String>,
+    /// HyperGrid dimension.
+    #[arg(long, default_value_t = 4)]
+    dim: usize,
+    /// HyperGrid side.
+    #[arg(long, default_value_t = 8)]
+    side: u32,
+    /// HyperGrid base reward R0 (1e-4: the hard setting).
+    #[arg(long, default_value_t = 1e-4)]
+    r0: f64,
+    /// Most fragments per molecule.
+    #[arg(long, default_value_t = 6)]
+    max_frags: usize,
+    /// A molecule is a mode when its reward (product of objectives) reaches this
+    /// (default 0.7 per objective, i.e. 0.7^k).
+    #[arg(long)]
+    mode_threshold: Option<f64>,
+    /// TOML file of GFlowNet hyperparameters (see configs/gfn/).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Gradient steps.
+    #[arg(long, default_value_t = 2000)]
+    steps: usize,
+    /// Trajectories per step (overrides the config).
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Evaluate every this many steps.
+    #[arg(long, default_value_t = 100)]
+    eval_every: usize,
+    /// On-policy samples written to samples.csv after training.
+    #[arg(long, default_value_t = 1000)]
+    samples: usize,
+    /// k of the top-k metrics and of top_k.csv.
+    #[arg(long, default_value_t = 100)]
+    top_k: usize,
+    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Seed of everything random.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Run directory; defaults to runs/gfn-<env>-<loss>-s<seed>.
+    #[arg(long)]
+    run_dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str::<GfnConfig>(&text)
+                .with_context(|| format!("parsing {}", path.display()))?
+        }
+        None => GfnConfig::default(),
+    };
+    if let Some(loss) = &args.loss {
+        config.loss = loss.parse::<LossKind>().map_err(|e| anyhow!(e))?;
+    }
+    config.order_preserving |= args.order_preserving;
+    if let Some(b) = args.batch_size {
+        config.batch_size = b;
+    }
+    config.validate().map_err(GfnError::Config)?;
+    let env = args.env.trim().to_ascii_lowercase();
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!("gfn-{env}-{}-s{}", config.label(), args.seed))
+    });
+    let options = |names: Vec<String>| RunOptions {
+        steps: args.steps,
+        eval_every: args.eval_every,
+        final_samples: args.samples,
+        top_k: args.top_k,
+        run_dir: Some(run_dir.clone()),
+        progress: !quiet,
+        objective_names: names,
+    };
+    let device = parse_device(&args.device)?.autodiff();
+    let report = match env.as_str() {
+        "hypergrid" => {
+            if args.objectives.is_some() {
+                bail!("--objectives applies to --env molecules only");
+            }
+            let task = HyperGrid::new(args.dim, args.side, HyperGridReward::with_r0(args.r0))?;
+            train(
+                task,
+                config,
+                &device,
+                args.seed,
+                &options(vec!["log_reward".into()]),
+            )?
+        }
+        "molecules" => molecules(&args, config, &device, options)?,
+        other => bail!(
+            "unknown GFlowNet environment `{other}`; valid: {}",
+            ENVS.join(", ")
+        ),
+    };
+    let last = report.last();
+    println!("run directory: {}", run_dir.display());
+    print!(
+        "after {} steps ({} trajectories): modes {}",
+        last.step, last.trajectories, last.modes
+    );
+    if let Some(l1) = last.l1 {
+        print!(", L1 {l1:.4}");
+    }
+    if let Some(m) = last.top_k_mean {
+        print!(", top-{} mean reward {m:.4}", args.top_k);
+    }
+    if let Some(d) = last.top_k_diversity {
+        print!(", top-{} diversity {d:.3}", args.top_k);
+    }
+    if let Some(hv) = last.hypervolume {
+        print!(", hypervolume {hv:.4}");
+    }
+    println!();
+    println!(
+        "throughput on {}: {:.0} trajectories/s training, {:.0} trajectories/s sampling",
+        args.device, report.train_trajectories_per_second, report.sample_trajectories_per_second
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train<T: Task>(
+    task: T,
+    config: GfnConfig,
+    device: &ember::engine::burn::tensor::Device,
+    seed: u64,
+    options: &RunOptions,
+) -> anyhow::Result<RunReport> {
+    let mut gfn = GflowNet::new(task, config, device, seed)?;
+    Ok(train_run(&mut gfn, options)?)
+}
+
+#[cfg(feature = "chem")]
+fn molecules(
+    args: &Args,
+    config: GfnConfig,
+    device: &ember::engine::burn::tensor::Device,
+    options: impl Fn(Vec<String>) -> RunOptions,
+) -> anyhow::Result<RunReport> {
+    use ember::gflownet::{MoleculeTask, parse_objectives};
+    let list = args.objectives.as_deref().unwrap_or("qed");
+    let objectives = parse_objectives(list)?;
+    let names = list
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
+    let threshold = args
+        .mode_threshold
+        .unwrap_or(0.7f64.powi(objectives.len() as i32));
+    let task = MoleculeTask::with_objectives(args.max_frags, &objectives, threshold)?;
+    train(task, config, device, args.seed, &options(names))
+}
+
+#[cfg(not(feature = "chem"))]
+fn molecules(
+    _args: &Args,
+    _config: GfnConfig,
+    _device: &ember::engine::burn::tensor::Device,
+    _options: impl Fn(Vec<String>) -> RunOptions,
+) -> anyhow::Result<RunReport> {
+    bail!(
+        "--env molecules needs the cargo feature `chem` of the ember crate, which this build lacks"
+    )
+}

@@ -1,0 +1,41 @@
+//! GFlowNets and order-preserving GFlowNets.
+//!
+//! * [`Task`]: an environment from `ember::envs::gfn` plus scores ([`HyperGrid`] out of the
+//!   box; [`MoleculeTask`] for fragment molecules with any SMILES scorer).
+//! * [`GflowNet`]: the estimators ([`GfnModel`]: `P_F`, `P_B`, `log F` on one torso; [`LogZ`]),
+//!   batched sampling with ε-uniform exploration and temperature ([`sample_trajectories`]),
+//!   replay ([`Replay`]), and the losses TB, DB, SubTB(λ) and forward-looking DB
+//!   ([`losses`]), all computed from one trajectory representation ([`Trajectory`] →
+//!   [`FlowTerms`]).
+//! * Order-preserving variants ([`op`]): the learned reward only has to respect the order of
+//!   the objects (pairwise for one objective, Pareto for several); no reward exponent.
+//! * [`train_run`]: a run with its metrics over training (modes found, top-k mean reward and
+//!   diversity, L1 to the exact HyperGrid target, hypervolume) and its files.
+//!
+//! [`HyperGrid`]: ember_envs::gfn::HyperGrid
+
+mod config;
+pub mod losses;
+mod model;
+#[cfg(feature = "chem")]
+mod molecules;
+pub mod op;
+mod plot_data;
+mod replay;
+mod run;
+mod sampler;
+mod task;
+mod trainer;
+mod trajectory;
+
+pub use config::{GfnConfig, GfnError, LossKind};
+pub use model::{GfnModel, LogZ, ModelShape, RowInputs};
+#[cfg(feature = "chem")]
+pub use molecules::{MoleculeTask, OBJECTIVE_NAMES, Scorer, diverse_selection, parse_objectives};
+pub use plot_data::{PlotData, write_plot_data};
+pub use replay::Replay;
+pub use run::{Evaluation, RunOptions, RunReport, train_run};
+pub use sampler::{Exploration, sample_trajectories};
+pub use task::{Score, Task};
+pub use trainer::{GflowNet, TrajectoryOf};
+pub use trajectory::{FlowTerms, RowTerms, Trajectory};

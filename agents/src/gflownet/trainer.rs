@@ -1,0 +1,301 @@
+//! [`GflowNet`]: the estimators, their optimisers, sampling and the update, top to bottom.
+//!
+//! The update on a batch of trajectories:
+//! 1. one forward pass over every state gives the per-row terms ([`GfnModel::row_terms`]);
+//!    forward-looking losses add the energy `log R(s)` (FL) or the learned `log R̂(s)` (OP-FL)
+//!    to the node flows;
+//! 2. [`FlowTerms`] lays them out per trajectory;
+//! 3. the base loss is [`balance_loss`]; order-preserving runs drop its sink terms and add
+//!    `op_weight ×` the order loss on the learned reward (OP-TB: `log Z + Σ log P_F − Σ log P_B`,
+//!    the order loss alone; OP-DB/OP-FL: the exit flow `log F(x) + log P_F(exit|x)`; OP-SubTB:
+//!    every sub-trajectory that ends at the sink, grouped by length with weights `λ^(k−1)`);
+//!    OP-FL also orders the learned `log R̂(s)` of the intermediate states by their partial
+//!    scores.
+
+use super::losses::{balance_loss, forward_looking_flow};
+use super::op::order_loss;
+use super::{
+    Exploration, FlowTerms, GfnConfig, GfnError, GfnModel, LogZ, LossKind, ModelShape, Replay,
+    RowInputs, RowTerms, Task, Trajectory, sample_trajectories,
+};
+use crate::checkpoint::{load_module, save_module};
+use ember_engine::Metrics;
+use ember_engine::burn::grad_clipping::GradientClippingConfig;
+use ember_engine::burn::module::Module;
+use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::tensor::{Device, Tensor, TensorData};
+use ember_engine::runtime::RuntimeError;
+use ember_envs::gfn::GfnEnv;
+use rand::rngs::StdRng;
+use std::path::Path;
+
+/// A trajectory of a task's environment.
+pub type TrajectoryOf<T> = Trajectory<<<T as Task>::Env as GfnEnv>::State>;
+
+/// A GFlowNet (optionally order-preserving) on a [`Task`].
+pub struct GflowNet<T: Task> {
+    task: T,
+    config: GfnConfig,
+    device: Device,
+    model: GfnModel,
+    log_z: LogZ,
+    opt: ModuleOptimizer,
+    opt_z: ModuleOptimizer,
+    replay: Replay<<T::Env as GfnEnv>::State>,
+    rng: StdRng,
+}
+
+impl<T: Task> GflowNet<T> {
+    /// Builds the estimators on `device` (an autodiff device) with everything random seeded
+    /// by `seed`. Fails with a message naming the bad hyperparameter.
+    pub fn new(task: T, config: GfnConfig, device: &Device, seed: u64) -> Result<Self, GfnError> {
+        config.validate().map_err(GfnError::Config)?;
+        let rng = ember_engine::seed::seed_everything(device, seed);
+        let env = task.env();
+        let model = ModelShape {
+            features: env.feature_dim(),
+            actions: env.n_actions(),
+            backward_actions: env.n_backward_actions(),
+            hidden: config.hidden.clone(),
+            learned_pb: !config.uniform_pb,
+            reward_head: config.order_preserving && config.loss == LossKind::Fl,
+            logit_clip: config.logit_clip as f32,
+        }
+        .init(device);
+        let adam = || {
+            let clip = (config.grad_clip > 0.0)
+                .then(|| GradientClippingConfig::Norm(config.grad_clip as f32));
+            AdamConfig::new().with_grad_clipping(clip).init()
+        };
+        Ok(Self {
+            replay: Replay::new(config.replay_capacity),
+            log_z: LogZ::new(device),
+            opt: adam(),
+            opt_z: adam(),
+            model,
+            device: device.clone(),
+            rng,
+            task,
+            config,
+        })
+    }
+
+    /// The task.
+    pub fn task(&self) -> &T {
+        &self.task
+    }
+
+    /// The hyperparameters.
+    pub fn config(&self) -> &GfnConfig {
+        &self.config
+    }
+
+    /// The current `log Z` (meaningless for OP-TB, which never trains it).
+    pub fn log_z(&self) -> f64 {
+        f64::from(self.log_z.value.val().into_scalar::<f32>())
+    }
+
+    fn inference_device(&self) -> Device {
+        self.device.clone().without_autodiff()
+    }
+
+    /// Samples `n` trajectories with `exploration` (no gradients).
+    pub fn sample(&mut self, n: usize, exploration: Exploration) -> Vec<TrajectoryOf<T>> {
+        let partial = self.config.loss == LossKind::Fl;
+        let model = self.model.valid();
+        let device = self.inference_device();
+        sample_trajectories(
+            &self.task,
+            &model,
+            &device,
+            n,
+            exploration,
+            partial,
+            &mut self.rng,
+        )
+    }
+
+    /// Forward-policy probabilities (no exploration) of `states`, row-major
+    /// `states × n_actions`: the input of exact evaluations.
+    pub fn policy_probabilities(&self, states: &[<T::Env as GfnEnv>::State]) -> Vec<f64> {
+        let env = self.task.env();
+        let (n, na, d) = (states.len(), env.n_actions(), env.feature_dim());
+        let device = self.inference_device();
+        let x = ember_envs::gfn::encode_batch(env, states);
+        let x = Tensor::<2>::from_data(TensorData::new(x, [n, d]), &device);
+        let invalid: Vec<bool> = ember_envs::gfn::forward_masks(env, states)
+            .into_iter()
+            .map(|ok| !ok)
+            .collect();
+        let invalid = Tensor::from_data(TensorData::new(invalid, [n, na]), &device);
+        self.model
+            .valid()
+            .forward_log_probs(x, invalid, 1.0)
+            .exp()
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32 probabilities")
+            .into_iter()
+            .map(f64::from)
+            .collect()
+    }
+
+    /// L1 distance of the exact terminating distribution to the target, where the task has one.
+    pub fn l1_to_target(&self) -> Option<f64> {
+        self.task
+            .l1_to_target(&mut |states: &[_]| self.policy_probabilities(states))
+    }
+
+    /// One training step: samples a batch with exploration (part of it from replay once the
+    /// buffer holds a batch), updates the estimators, returns the metrics and the fresh
+    /// trajectories.
+    pub fn train_step(&mut self) -> (Metrics, Vec<TrajectoryOf<T>>) {
+        let c = &self.config;
+        let exploration = Exploration {
+            epsilon: c.epsilon,
+            temperature: c.temperature,
+        };
+        let from_replay = if self.replay.len() >= c.batch_size {
+            ((c.batch_size as f64) * c.replay_fraction).round() as usize
+        } else {
+            0
+        };
+        let fresh = self.sample(c.batch_size - from_replay, exploration);
+        let mut batch = self.replay.sample(from_replay, &mut self.rng);
+        batch.extend(fresh.iter().cloned());
+        self.replay.extend(&fresh);
+        let (loss, metrics) = self.loss(&batch);
+        let mut grads = loss.backward();
+        let model_grads = GradientsParams::from_module(&mut grads, &self.model);
+        let z_grads = GradientsParams::from_module(&mut grads, &self.log_z);
+        self.model = self
+            .opt
+            .step(self.config.lr, self.model.clone(), model_grads);
+        self.log_z = self
+            .opt_z
+            .step(self.config.lr_logz, self.log_z.clone(), z_grads);
+        (metrics, fresh)
+    }
+
+    /// The training loss of `batch` and its parts as metrics.
+    pub fn loss(&mut self, batch: &[TrajectoryOf<T>]) -> (Tensor<1>, Metrics) {
+        let c = self.config.clone();
+        let env = self.task.env();
+        let inputs = RowInputs::new(env, batch);
+        let (mut rows, learned_reward) = self.model.row_terms(&inputs, &self.device);
+        let clip = |v: f64| v.max(c.log_reward_min) as f32;
+        if c.loss == LossKind::Fl {
+            let energy = match &learned_reward {
+                Some(r) => r.clone(),
+                None => {
+                    let e: Vec<f32> = batch
+                        .iter()
+                        .flat_map(|t| t.partial.iter().map(|s| clip(s.log_reward)))
+                        .collect();
+                    Tensor::from_data(TensorData::new(e, [inputs.rows()]), &self.device)
+                }
+            };
+            rows.log_flow = forward_looking_flow(rows.log_flow, energy);
+        }
+        let lengths: Vec<usize> = batch.iter().map(Trajectory::n_moves).collect();
+        let log_r: Vec<f32> = batch.iter().map(|t| clip(t.score.log_reward)).collect();
+        let op = c.order_preserving;
+        let terms = FlowTerms::new(&rows, &lengths, (!op).then_some(&log_r[..]), &self.device);
+        let log_z = self.log_z.value.val();
+        let mut metrics = Metrics::new();
+        let balance = balance_loss(c.loss, &terms, log_z.clone(), c.subtb_lambda, !op);
+        let mut total = balance.clone();
+        if let Some(b) = &balance {
+            metrics.push("balance_loss", b.clone());
+        }
+        if op {
+            let order = self.order_term(batch, &terms, &rows, learned_reward, log_z.clone());
+            metrics.push("order_loss", order.clone());
+            let weighted = if c.loss == LossKind::Tb {
+                order
+            } else {
+                order.mul_scalar(c.op_weight as f32)
+            };
+            total = Some(match total {
+                Some(b) => b + weighted,
+                None => weighted,
+            });
+        }
+        let total = total.expect("every loss has a balance or an order term");
+        metrics.push("loss", total.clone());
+        metrics.push("log_z", log_z);
+        (total, metrics)
+    }
+
+    /// The order loss of an order-preserving run (see the module documentation).
+    fn order_term(
+        &mut self,
+        batch: &[TrajectoryOf<T>],
+        terms: &FlowTerms,
+        rows: &RowTerms,
+        learned_reward: Option<Tensor<1>>,
+        log_z: Tensor<1>,
+    ) -> Tensor<1> {
+        let b = batch.len();
+        let objectives: Vec<Vec<f64>> = batch.iter().map(|t| t.score.objectives.clone()).collect();
+        let lengths = &terms.lengths;
+        let terminal = match self.config.loss {
+            LossKind::Tb => {
+                let pred = terms.total_log_ratio() + log_z.reshape([1, 1]);
+                order_loss(pred, &objectives, &vec![true; b], &[1.0], &mut self.rng)
+            }
+            LossKind::Db | LossKind::Fl => {
+                let starts = lengths.iter().map(|&n| n as i64).collect();
+                let pred = terms.predicted_log_reward(starts, 1);
+                order_loss(pred, &objectives, &vec![true; b], &[1.0], &mut self.rng)
+            }
+            LossKind::Subtb => {
+                // Column k−1 holds the sub-trajectories of k edges that end at the sink.
+                let g = lengths.iter().max().map_or(1, |n| n + 1);
+                let mut starts = vec![0i64; b * g];
+                let mut valid = vec![false; b * g];
+                for (i, &n) in lengths.iter().enumerate() {
+                    for k in 1..=n + 1 {
+                        starts[i * g + k - 1] = (n + 1 - k) as i64;
+                        valid[i * g + k - 1] = true;
+                    }
+                }
+                let lambda = self.config.subtb_lambda;
+                let weights: Vec<f64> = (0..g).map(|k| lambda.powi(k as i32)).collect();
+                let pred = terms.predicted_log_reward(starts, g);
+                order_loss(pred, &objectives, &valid, &weights, &mut self.rng)
+            }
+        };
+        match learned_reward {
+            // OP-FL: the learned rewards of the intermediate states follow their partial order.
+            Some(reward) => {
+                let n = rows.log_flow.dims()[0];
+                let mut valid = Vec::with_capacity(n);
+                let mut partial: Vec<Vec<f64>> = Vec::with_capacity(n);
+                for t in batch {
+                    for (i, s) in t.partial.iter().enumerate() {
+                        valid.push(i > 0);
+                        partial.push(s.objectives.clone());
+                    }
+                }
+                let pred = reward.reshape([n, 1]);
+                terminal + order_loss(pred, &partial, &valid, &[1.0], &mut self.rng)
+            }
+            None => terminal,
+        }
+    }
+
+    /// Writes the estimators to `dir` (`model.bpk`, `log_z.bpk`).
+    pub fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
+        std::fs::create_dir_all(dir).map_err(|e| RuntimeError::io(dir, e))?;
+        save_module(&self.model, dir, "model")?;
+        save_module(&self.log_z, dir, "log_z")
+    }
+
+    /// Restores the estimators written by [`GflowNet::save`] (same task and hyperparameters).
+    pub fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
+        self.model = load_module(self.model.clone(), dir, "model")?;
+        self.log_z = load_module(self.log_z.clone(), dir, "log_z")?;
+        Ok(())
+    }
+}
