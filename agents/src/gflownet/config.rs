@@ -191,6 +191,21 @@ mod tests {
     }
 
     #[test]
+    fn presets_parse_and_validate() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/gfn");
+        let mut count = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            toml::from_str::<GfnConfig>(&text)
+                .unwrap()
+                .validate()
+                .unwrap();
+            count += 1;
+        }
+        assert_eq!(count, 2);
+    }
+
+    #[test]
     fn validation_names_the_field() {
         let bad = GfnConfig {
             epsilon: 1.5,

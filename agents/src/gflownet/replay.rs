@@ -56,3 +56,38 @@ impl<S: Clone> Replay<S> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gflownet::Score;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn traj(id: u32) -> Trajectory<u32> {
+        Trajectory {
+            states: vec![0, id],
+            forward: vec![vec![0]],
+            backward: vec![vec![0]],
+            score: Score::scalar(f64::from(id)),
+            partial: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keeps_the_newest_capacity_trajectories() {
+        let mut replay = Replay::new(3);
+        replay.extend(&(1..=5).map(traj).collect::<Vec<_>>());
+        assert_eq!(replay.len(), 3);
+        let mut rng = StdRng::seed_from_u64(0);
+        let seen: std::collections::BTreeSet<u32> = replay
+            .sample(200, &mut rng)
+            .iter()
+            .map(|t| *t.object())
+            .collect();
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), vec![3, 4, 5]);
+        let mut off = Replay::new(0);
+        off.extend(&[traj(1)]);
+        assert!(off.is_empty() && off.sample(4, &mut rng).is_empty());
+    }
+}

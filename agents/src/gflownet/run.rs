@@ -60,7 +60,9 @@ pub struct RunReport {
     pub evaluations: Vec<Evaluation>,
     /// The top-k unique objects over training, best first: key, reward, objectives.
     pub top: Vec<(String, f64, Vec<f64>)>,
-    /// Training trajectories per second (sampling, loss and update together).
+    /// Training throughput: trajectories through the loss per second (sampling, loss and
+    /// update together; replayed trajectories count, so with replay this exceeds the fresh
+    /// sampling rate).
     pub train_trajectories_per_second: f64,
     /// On-policy sampling throughput of the final draw (trajectories per second).
     pub sample_trajectories_per_second: f64,

@@ -25,6 +25,9 @@ impl Score {
     }
 }
 
+/// The state type of a task's environment.
+pub type StateOf<T> = <<T as Task>::Env as GfnEnv>::State;
+
 /// What a GFlowNet trains on: a [`GfnEnv`] and scores of its terminating states.
 pub trait Task {
     /// The environment.
@@ -59,10 +62,7 @@ pub trait Task {
     /// `Σ_x |P_T(x) − p(x)|` between the exact terminating distribution of the forward policy
     /// (`policy` returns action probabilities row-major for a batch of states) and the target
     /// `R/Z`, where the state space is enumerable; `None` otherwise.
-    fn l1_to_target(
-        &self,
-        _policy: &mut dyn FnMut(&[<Self::Env as GfnEnv>::State]) -> Vec<f64>,
-    ) -> Option<f64> {
+    fn l1_to_target(&self, _policy: &mut dyn FnMut(&[StateOf<Self>]) -> Vec<f64>) -> Option<f64> {
         None
     }
 }

@@ -64,7 +64,7 @@ impl<T: Task> GflowNet<T> {
         .init(device);
         let adam = || {
             let clip = (config.grad_clip > 0.0)
-                .then(|| GradientClippingConfig::Norm(config.grad_clip as f32));
+                .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
             AdamConfig::new().with_grad_clipping(clip).init()
         };
         Ok(Self {
