@@ -2,7 +2,9 @@
 //! histograms and scatter plots. Text uses the embedded DejaVu Sans, so no system fonts are
 //! needed.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Once;
 
@@ -36,6 +38,50 @@ pub struct PlotError {
 
 const SIZE: (u32, u32) = (900, 560);
 
+/// The chart area of every plot: a white PNG at `path` with a caption, axis descriptions and a
+/// mesh over `x` x `y`. `body` draws the data, then the series legend goes at `legend` (none
+/// when `None`) and the file is written.
+fn draw<'p>(
+    path: &'p Path,
+    labels: Labels<'_>,
+    x: Range<f64>,
+    y: Range<f64>,
+    legend: Option<SeriesLabelPosition>,
+    body: impl FnOnce(&mut Chart<'_, 'p>) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    register_font();
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| error(path, e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(labels.title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| error(path, e))?;
+    chart
+        .configure_mesh()
+        .x_desc(labels.x)
+        .y_desc(labels.y)
+        .draw()
+        .map_err(|e| error(path, e))?;
+    body(&mut chart)?;
+    if let Some(position) = legend {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(position)
+            .draw()
+            .map_err(|e| error(path, e))?;
+    }
+    root.present().map_err(|e| error(path, e))
+}
+
+/// A chart with f64 axes drawn into a PNG.
+type Chart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
 fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -52,7 +98,7 @@ fn error(path: &Path, e: impl std::fmt::Display) -> PlotError {
 }
 
 /// Range covering `values` with 5% margins (a unit range around a single value).
-fn padded(values: impl Iterator<Item = f64>) -> Option<std::ops::Range<f64>> {
+fn padded(values: impl Iterator<Item = f64>) -> Option<Range<f64>> {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -67,56 +113,42 @@ fn padded(values: impl Iterator<Item = f64>) -> Option<std::ops::Range<f64>> {
 
 /// Writes a PNG of `curves` (mean lines with ±spread bands and a legend) to `path`.
 pub fn line_chart(path: &Path, labels: Labels<'_>, curves: &[Curve]) -> Result<(), PlotError> {
-    register_font();
     let all = || curves.iter().flat_map(|c| c.points.iter());
     let x = padded(all().map(|p| p.0)).ok_or_else(|| error(path, "no finite points"))?;
     let y = padded(all().flat_map(|p| [p.1 - p.2, p.1 + p.2]))
         .ok_or_else(|| error(path, "no finite points"))?;
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| error(path, e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(labels.title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x, y)
-        .map_err(|e| error(path, e))?;
-    chart
-        .configure_mesh()
-        .x_desc(labels.x)
-        .y_desc(labels.y)
-        .draw()
-        .map_err(|e| error(path, e))?;
-    for (i, curve) in curves.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
-        let band: Vec<(f64, f64)> = curve
-            .points
-            .iter()
-            .map(|p| (p.0, p.1 + p.2))
-            .chain(curve.points.iter().rev().map(|p| (p.0, p.1 - p.2)))
-            .collect();
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
-            .map_err(|e| error(path, e))?;
-        chart
-            .draw_series(LineSeries::new(
-                curve.points.iter().map(|p| (p.0, p.1)),
-                color.stroke_width(2),
-            ))
-            .map_err(|e| error(path, e))?
-            .label(curve.label.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
-    }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(|e| error(path, e))?;
-    root.present().map_err(|e| error(path, e))
+    draw(
+        path,
+        labels,
+        x,
+        y,
+        Some(SeriesLabelPosition::LowerRight),
+        |chart| {
+            for (i, curve) in curves.iter().enumerate() {
+                let color = Palette99::pick(i).to_rgba();
+                let band: Vec<(f64, f64)> = curve
+                    .points
+                    .iter()
+                    .map(|p| (p.0, p.1 + p.2))
+                    .chain(curve.points.iter().rev().map(|p| (p.0, p.1 - p.2)))
+                    .collect();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
+                    .map_err(|e| error(path, e))?;
+                chart
+                    .draw_series(LineSeries::new(
+                        curve.points.iter().map(|p| (p.0, p.1)),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| error(path, e))?
+                    .label(curve.label.as_str())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                    });
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Writes a PNG histogram of `values` with `bins` equal-width bins to `path`.
@@ -126,7 +158,6 @@ pub fn histogram(
     values: &[f64],
     bins: usize,
 ) -> Result<(), PlotError> {
-    register_font();
     let range = padded(values.iter().copied()).ok_or_else(|| error(path, "no finite values"))?;
     let bins = bins.max(1);
     let width = (range.end - range.start) / bins as f64;
@@ -136,28 +167,15 @@ pub fn histogram(
         counts[i] += 1;
     }
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| error(path, e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(labels.title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(range.clone(), 0.0..top)
-        .map_err(|e| error(path, e))?;
-    chart
-        .configure_mesh()
-        .x_desc(labels.x)
-        .y_desc(labels.y)
-        .draw()
-        .map_err(|e| error(path, e))?;
-    chart
-        .draw_series(counts.iter().enumerate().map(|(i, &c)| {
-            let x0 = range.start + i as f64 * width;
-            Rectangle::new([(x0, 0.0), (x0 + width, c as f64)], BLUE.mix(0.6).filled())
-        }))
-        .map_err(|e| error(path, e))?;
-    root.present().map_err(|e| error(path, e))
+    draw(path, labels, range.clone(), 0.0..top, None, |chart| {
+        chart
+            .draw_series(counts.iter().enumerate().map(|(i, &c)| {
+                let x0 = range.start + i as f64 * width;
+                Rectangle::new([(x0, 0.0), (x0 + width, c as f64)], BLUE.mix(0.6).filled())
+            }))
+            .map_err(|e| error(path, e))?;
+        Ok(())
+    })
 }
 
 /// Writes a PNG scatter plot of `series` (legend label, points) to `path`.
@@ -166,40 +184,27 @@ pub fn scatter(
     labels: Labels<'_>,
     series: &[(String, Vec<(f64, f64)>)],
 ) -> Result<(), PlotError> {
-    register_font();
     let all = || series.iter().flat_map(|s| s.1.iter());
     let x = padded(all().map(|p| p.0)).ok_or_else(|| error(path, "no finite points"))?;
     let y = padded(all().map(|p| p.1)).ok_or_else(|| error(path, "no finite points"))?;
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| error(path, e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(labels.title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x, y)
-        .map_err(|e| error(path, e))?;
-    chart
-        .configure_mesh()
-        .x_desc(labels.x)
-        .y_desc(labels.y)
-        .draw()
-        .map_err(|e| error(path, e))?;
-    for (i, (label, points)) in series.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
-        chart
-            .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-            .map_err(|e| error(path, e))?
-            .label(label.as_str())
-            .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
-    }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| error(path, e))?;
-    root.present().map_err(|e| error(path, e))
+    draw(
+        path,
+        labels,
+        x,
+        y,
+        Some(SeriesLabelPosition::MiddleRight),
+        |chart| {
+            for (i, (label, points)) in series.iter().enumerate() {
+                let color = Palette99::pick(i).to_rgba();
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                    .map_err(|e| error(path, e))?
+                    .label(label.as_str())
+                    .legend(move |(x, y)| Circle::new((x + 9, y), 4, color.filled()));
+            }
+            Ok(())
+        },
+    )
 }
 
 #[cfg(test)]
