@@ -166,28 +166,12 @@ impl AgentCard {
         dir: &Path,
         device: &Device,
     ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
-        let dir = resolve_checkpoint(dir)?;
+        let dir = crate::checkpoint::resolve_checkpoint(dir, Self::FILE)?;
         let card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
         let mut agent = card.config.build(card.spec.clone(), card.run_steps, device);
         agent.load(&dir)?;
         Ok((card, agent))
     }
-}
-
-/// A run directory resolves to its latest checkpoint; a checkpoint directory to itself.
-fn resolve_checkpoint(dir: &Path) -> Result<std::path::PathBuf, RuntimeError> {
-    let checkpoints = ember_engine::runtime::Checkpoints::new(dir, 1);
-    if let Some((latest, _)) = checkpoints.latest()? {
-        return Ok(latest);
-    }
-    if dir.join(format!("{}.json", AgentCard::FILE)).exists() {
-        return Ok(dir.to_path_buf());
-    }
-    Err(RuntimeError::Checkpoint {
-        path: dir.to_path_buf(),
-        problem: "neither a checkpoint (no agent.json) nor a run directory (no checkpoints/latest)"
-            .into(),
-    })
 }
 
 impl OfflineAgent for Box<dyn OfflineAgent> {

@@ -2,9 +2,26 @@
 
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::ModuleOptimizer;
-use ember_engine::runtime::RuntimeError;
+use ember_engine::runtime::{Checkpoints, RuntimeError};
 use serde::{Serialize, de::DeserializeOwned};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The checkpoint a user names: a run directory resolves to its latest checkpoint, a
+/// checkpoint directory (one holding `card.json`) to itself.
+pub fn resolve_checkpoint(dir: &Path, card: &str) -> Result<PathBuf, RuntimeError> {
+    if let Some((latest, _)) = Checkpoints::new(dir, 1).latest()? {
+        return Ok(latest);
+    }
+    if dir.join(format!("{card}.json")).exists() {
+        return Ok(dir.to_path_buf());
+    }
+    Err(problem(
+        dir,
+        format!(
+            "neither a checkpoint (no {card}.json) nor a run directory (no checkpoints/latest)"
+        ),
+    ))
+}
 
 /// Writes `module` to `dir/name.bpk` (burnpack).
 pub fn save_module<M: Module>(module: &M, dir: &Path, name: &str) -> Result<(), RuntimeError> {

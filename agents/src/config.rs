@@ -4,8 +4,45 @@
 use crate::algo::AlgoConfig;
 use crate::imitation::ImitationConfig;
 use ember_engine::runtime::RunConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::path::Path;
+
+/// Reads a TOML configuration file, naming the file and the problem on error.
+pub fn load_toml<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read config: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))
+}
+
+/// Command-line overrides of a configuration's budget and evaluation cadence, shared by the
+/// training commands (`ember train`, `ember train-online`, `d4rl-bench`).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct RunOverrides {
+    /// Training steps (overrides the config).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Evaluate every this many steps (overrides the config).
+    #[arg(long)]
+    pub eval_every: Option<usize>,
+    /// Episodes per evaluation (overrides the config).
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+}
+
+impl RunOverrides {
+    /// Writes the given overrides into a configuration's run and evaluation sections.
+    pub fn apply(&self, run: &mut RunConfig, eval: &mut EvalConfig) {
+        if let Some(steps) = self.steps {
+            run.steps = steps;
+        }
+        if let Some(every) = self.eval_every {
+            run.eval_every = every;
+        }
+        if let Some(episodes) = self.eval_episodes {
+            eval.episodes = episodes;
+        }
+    }
+}
 
 /// Evaluation protocol.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -56,10 +93,7 @@ impl TrainConfig {
 
     /// Reads a TOML file, naming the file and the problem on error.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("{}: cannot read config: {e}", path.display()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))
+        load_toml(path)
     }
 
     /// The configuration as TOML text.

@@ -33,6 +33,7 @@ pub mod offline;
 pub mod online;
 pub mod plot;
 pub mod sac;
+pub mod saved_policy;
 pub mod scripted;
 pub mod suite;
 pub mod td3bc;

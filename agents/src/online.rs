@@ -9,13 +9,13 @@
 use crate::agent::{ActionBounds, Spec};
 use crate::checkpoint::{load_json, save_json};
 use crate::collect::push_state;
-use crate::config::EvalConfig;
+use crate::config::{EvalConfig, load_toml};
 use crate::evaluate::evaluate_policy;
 use crate::sac::{Sac, SacCard, SacConfig};
 use anyhow::{Context, bail};
-use ember_datasets::{DatasetBuilder, OfflineDataset, StateNormalizer};
+use ember_datasets::{DatasetBuilder, DatasetError, OfflineDataset, StateNormalizer, d4rl};
 use ember_engine::burn::tensor::{Device, Tensor};
-use ember_engine::runtime::{self, Checkpoints, Learner, RunConfig, RunSummary, RuntimeError};
+use ember_engine::runtime::{self, Learner, RunConfig, RunSummary, RuntimeError};
 use ember_engine::{Metrics, ReplayBuffer, parse_device, seed::seed_everything};
 use ember_envs::{Env, Info, Space, VecEnv};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -86,10 +86,7 @@ impl OnlineConfig {
 
     /// Reads a TOML file, naming the file and the problem on error.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("{}: cannot read config: {e}", path.display()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))
+        load_toml(path)
     }
 
     /// The configuration as TOML text.
@@ -112,7 +109,8 @@ pub struct OnlineJob {
     /// Run directory (config, metrics, checkpoints).
     pub run_dir: PathBuf,
     /// Keep every transition, in order, as a D4RL-layout log ([`OnlineOutcome::log`]): what
-    /// D4RL's `medium-replay` files are cut from. Needs one environment and a fresh run.
+    /// D4RL's `medium-replay` files are cut from. Needs one environment; each checkpoint keeps
+    /// the recording so far (`transitions.hdf5`), so such a run resumes like any other.
     pub record: bool,
 }
 
@@ -163,20 +161,11 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
     if config.envs == 0 {
         bail!("envs = 0: give --envs K (K >= 1)");
     }
-    if job.record {
-        if config.envs != 1 {
-            bail!(
-                "recording the transitions in order needs envs = 1, not {}",
-                config.envs
-            );
-        }
-        if Checkpoints::new(&job.run_dir, 1).latest()?.is_some() {
-            bail!(
-                "{}: holds a run to resume, but recording the transitions needs a fresh run \
-                 directory",
-                job.run_dir.display()
-            );
-        }
+    if job.record && config.envs != 1 {
+        bail!(
+            "recording the transitions in order needs envs = 1, not {}",
+            config.envs
+        );
     }
     let spec = env_spec(ember_envs::make(&job.env)?.as_ref())?;
     let device = parse_device(&job.device)?.autodiff();
@@ -208,7 +197,7 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
         env_steps: learner.env_steps,
         updates: learner.updates,
         seconds,
-        log: learner.log.take().map(DatasetBuilder::finish).transpose()?,
+        log: learner.log.take().map(|log| log.dataset()).transpose()?,
     })
 }
 
@@ -229,7 +218,30 @@ struct OnlineLearner {
     env_steps: usize,
     updates: usize,
     /// Every transition in order, when the job records them.
-    log: Option<DatasetBuilder>,
+    log: Option<Recording>,
+}
+
+/// Every transition of a recording job in order: those of the processes before the last
+/// resume (read back from the checkpoint), then this process's.
+#[derive(Default)]
+struct Recording {
+    earlier: Option<OfflineDataset>,
+    steps: DatasetBuilder,
+}
+
+impl Recording {
+    /// The recording's file inside a checkpoint directory (D4RL layout).
+    const FILE: &'static str = "transitions.hdf5";
+
+    /// Everything recorded so far; an episode cut by a resume ends with a timeout flag.
+    fn dataset(&self) -> Result<OfflineDataset, DatasetError> {
+        let recent = self.steps.clone().finish()?;
+        match &self.earlier {
+            None => Ok(recent),
+            Some(earlier) if recent.is_empty() => Ok(earlier.clone()),
+            Some(earlier) => earlier.concat(&recent),
+        }
+    }
 }
 
 /// Training episodes averaged into the `train_return` metric.
@@ -258,7 +270,7 @@ impl OnlineLearner {
             seed: job.seed,
             env_steps: 0,
             updates: 0,
-            log: job.record.then(DatasetBuilder::new),
+            log: job.record.then(Recording::default),
         };
         learner.reset_envs(job.seed);
         Ok(learner)
@@ -318,7 +330,7 @@ impl OnlineLearner {
             .step(&actions)
             .expect("environments accept finite actions of their own width");
         for (i, (mut action, step)) in actions.into_iter().zip(steps).enumerate() {
-            if let Some(log) = &mut self.log {
+            if let Some(log) = self.log.as_mut().map(|log| &mut log.steps) {
                 log.push(
                     &self.observations[i],
                     &action,
@@ -394,6 +406,12 @@ impl Learner for OnlineLearner {
         };
         save_json(&card, dir, SacCard::FILE)?;
         self.agent.save(dir)?;
+        if let Some(log) = &self.log {
+            let path = dir.join(Recording::FILE);
+            log.dataset()
+                .and_then(|data| d4rl::write(&path, &data))
+                .map_err(|e| checkpoint_error(&path, e))?;
+        }
         self.replay.save(&dir.join("replay.bin"))
     }
 
@@ -403,12 +421,44 @@ impl Learner for OnlineLearner {
         let card: SacCard = load_json(dir, SacCard::FILE)?;
         self.agent.load(dir)?;
         self.replay.load(&dir.join("replay.bin"))?;
+        if let Some(log) = &mut self.log {
+            let path = dir.join(Recording::FILE);
+            if !path.exists() {
+                return Err(checkpoint_error(
+                    &path,
+                    "missing: the run did not record its transitions from the start, so it \
+                     cannot be resumed as a recording run",
+                ));
+            }
+            let earlier = d4rl::read(&path).map_err(|e| checkpoint_error(&path, e))?;
+            if earlier.len() != card.env_steps {
+                return Err(checkpoint_error(
+                    &path,
+                    format!(
+                        "holds {} transitions, but the checkpoint took {} environment steps",
+                        earlier.len(),
+                        card.env_steps
+                    ),
+                ));
+            }
+            *log = Recording {
+                earlier: Some(earlier),
+                steps: DatasetBuilder::new(),
+            };
+        }
         self.env_steps = card.env_steps;
         let seed = self.seed.wrapping_add(card.env_steps as u64);
         self.rng = StdRng::seed_from_u64(seed);
         self.reset_envs(seed);
         self.recent_returns.clear();
         Ok(())
+    }
+}
+
+fn checkpoint_error(path: &Path, problem: impl ToString) -> RuntimeError {
+    RuntimeError::Checkpoint {
+        path: path.to_path_buf(),
+        problem: problem.to_string(),
     }
 }
 

@@ -12,13 +12,18 @@
 //!   to one third of the way from `ref_min_score` to `ref_max_score` (the earliest on a tie).
 //! * `medium-replay`: every training transition in order, warm-up included, up to the medium
 //!   snapshot (the replay buffer D4RL's file came from); `medium-expert` = `medium` ++ `expert`.
+//! * An interrupted suite resumes: run the same command again. Training continues from the
+//!   latest checkpoint (which keeps the transitions recorded so far) and the files are written
+//!   at the end; an episode cut by the interruption ends with a timeout flag. `--steps` and
+//!   `--snapshots` may change together if their ratio (the snapshot spacing) does not, to
+//!   extend a suite or to end it at an earlier snapshot.
 
 use crate::collect::{Behaviour, CollectOptions, collect};
 use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
 use crate::sac::SacPolicy;
 use anyhow::{Context, bail};
 use ember_datasets::{MetaValue, OfflineDataset, d4rl};
-use ember_engine::runtime::Checkpoints;
+use ember_engine::runtime::{Checkpoints, MetricsLog};
 use ember_engine::{parse_device, seed::seed_everything};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -125,15 +130,6 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         );
     }
     let run_dir = options.out_dir.join("sac-run");
-    if run_dir.exists() {
-        bail!(
-            "{} exists: the suite trains from scratch; remove it or choose another --out",
-            run_dir.display()
-        );
-    }
-    std::fs::create_dir_all(&options.out_dir)
-        .with_context(|| format!("cannot create {}", options.out_dir.display()))?;
-
     let mut config = options.config.clone();
     let every = steps / options.snapshots;
     config.envs = 1;
@@ -141,6 +137,7 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
     config.run.checkpoint_every = every;
     config.run.keep_checkpoints = options.snapshots + 1;
     config.run.progress = options.progress;
+    check_resume(&run_dir, &config, options.seed)?;
     let job = OnlineJob {
         config,
         env: options.env.clone(),
@@ -152,11 +149,9 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
     let outcome = train_online(&job)?;
     let train_seconds = start.elapsed().as_secs_f64();
     let log = outcome.log.expect("the job records its transitions");
-    let evaluations: Vec<(usize, f64)> = outcome
-        .summary
-        .evaluations
+    let evaluations: Vec<(usize, f64)> = MetricsLog::evaluations(&run_dir)?
         .iter()
-        .map(|(step, report)| (*step, report.mean()))
+        .map(|point| (point.step, point.return_mean))
         .collect();
     let &(expert_step, expert_eval_return) = evaluations.last().expect("the last step evaluates");
 
@@ -256,6 +251,56 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         train_seconds,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The seed of a suite's SAC run, next to its `config.toml`.
+const SEED_FILE: &str = "suite-seed.txt";
+
+/// Creates `run_dir` for a fresh run, or checks that the run it holds was started with the same
+/// SAC configuration, snapshot spacing (`steps / snapshots`) and seed, so that it can resume;
+/// the budget itself may change, so a suite can be extended or cut short at a snapshot.
+fn check_resume(run_dir: &Path, config: &OnlineConfig, seed: u64) -> anyhow::Result<()> {
+    let config_path = run_dir.join("config.toml");
+    let seed_path = run_dir.join(SEED_FILE);
+    if run_dir.exists() {
+        let started = |path: &Path| {
+            std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "{} holds no resumable suite run: cannot read {}; remove it or choose \
+                     another --out",
+                    run_dir.display(),
+                    path.display()
+                )
+            })
+        };
+        let mut earlier: OnlineConfig = toml::from_str(&started(&config_path)?)
+            .with_context(|| format!("{}: not a SAC configuration", config_path.display()))?;
+        // The budget may grow or shrink as long as the snapshots stay on the same spacing.
+        earlier.run.steps = config.run.steps;
+        earlier.run.keep_checkpoints = config.run.keep_checkpoints;
+        earlier.run.progress = config.run.progress;
+        if earlier.to_toml() != config.to_toml() {
+            bail!(
+                "{} was started with another SAC configuration or snapshot spacing \
+                 (--steps / --snapshots; see its config.toml); resume with the same ones, or \
+                 choose another --out",
+                run_dir.display()
+            );
+        }
+        if started(&seed_path)?.trim() != seed.to_string() {
+            bail!(
+                "{} was started with --seed {}; resume with the same seed, or choose another --out",
+                run_dir.display(),
+                started(&seed_path)?.trim()
+            );
+        }
+        tracing::info!(run = %run_dir.display(), "resuming the suite's SAC run");
+        return Ok(());
+    }
+    std::fs::create_dir_all(run_dir)
+        .with_context(|| format!("cannot create {}", run_dir.display()))?;
+    std::fs::write(&seed_path, format!("{seed}\n"))
+        .with_context(|| format!("cannot write {}", seed_path.display()))
 }
 
 /// Mean return of the episodes of `data` that end with a terminal or timeout flag.

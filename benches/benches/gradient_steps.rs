@@ -1,5 +1,6 @@
-//! Gradient steps per second of IQL and TD3+BC at the D4RL MuJoCo network sizes (256-256,
-//! batch 256, HalfCheetah shapes 17/6), on every CPU device of this build.
+//! Gradient steps per second of every offline method and of online SAC's update at the D4RL
+//! MuJoCo network sizes (256-256, batch 256, HalfCheetah shapes 17/6), on every CPU device of
+//! this build.
 //!
 //! `cargo bench -p ember-bench --bench gradient_steps`; criterion reports time per step
 //! (steps/s = 1 / time).
@@ -9,6 +10,7 @@ use ember::agent::{ActionBounds, OfflineAgent, Spec};
 use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
 use ember::engine::parse_device;
+use ember::sac::{Sac, SacConfig};
 use ember_bench::synthetic_buffer;
 use std::time::Duration;
 
@@ -26,13 +28,14 @@ fn gradient_steps(c: &mut Criterion) {
         };
         let device = device.autodiff();
         let buffer = synthetic_buffer(100_000, OBS, ACT, &device);
+        let spec = Spec {
+            obs_dim: OBS,
+            act_dim: ACT,
+            normalizer: StateNormalizer::identity(OBS),
+            action_bounds: ActionBounds::unit(ACT),
+        };
         for algo in AlgoConfig::NAMES {
-            let spec = Spec {
-                obs_dim: OBS,
-                act_dim: ACT,
-                normalizer: StateNormalizer::identity(OBS),
-                action_bounds: ActionBounds::unit(ACT),
-            };
+            let spec = spec.clone();
             let mut agent = AlgoConfig::by_name(algo)
                 .unwrap()
                 .build(spec, 1_000_000, &device);
@@ -47,6 +50,12 @@ fn gradient_steps(c: &mut Criterion) {
                 })
             });
         }
+        let config = SacConfig::default();
+        let batch_size = config.batch_size;
+        let mut sac = Sac::new(config, spec, &device);
+        group.bench_function(format!("sac/{device_name}"), |b| {
+            b.iter(|| sac.update(&buffer.sample(batch_size)).read())
+        });
     }
     group.finish();
 }

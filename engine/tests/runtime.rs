@@ -3,7 +3,7 @@
 
 use burn::tensor::{Device, Tensor};
 use ember_engine::Metrics;
-use ember_engine::runtime::{EvalReport, Learner, RunConfig, RuntimeError, train};
+use ember_engine::runtime::{EvalReport, Learner, MetricsLog, RunConfig, RuntimeError, train};
 use std::path::Path;
 
 /// Counts its steps; reports the count as `loss`, or NaN from step `nan_at` on.
@@ -92,6 +92,41 @@ fn resumes_from_the_latest_checkpoint() {
         "{train_csv}"
     );
     assert!(dir.path().join("metrics.jsonl").exists() && dir.path().join("eval.csv").exists());
+
+    // Both processes' evaluations read back, one per step, in step order.
+    let evaluations = MetricsLog::evaluations(dir.path()).unwrap();
+    let steps: Vec<usize> = evaluations.iter().map(|e| e.step).collect();
+    assert_eq!(steps, [10, 20, 30, 40, 50]);
+    assert_eq!(evaluations[4].return_mean, 50.0);
+}
+
+#[test]
+fn evaluations_repeated_after_a_resume_replace_the_earlier_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"kind":"eval","step":10,"return_mean":1.0,"return_std":0.5}"#,
+        r#"{"kind":"train","step":10,"loss":3.0}"#,
+        r#"{"kind":"eval","step":20,"return_mean":2.0}"#,
+        r#"{"kind":"eval","step":20,"return_mean":4.0,"normalized_score":40.0}"#,
+    ];
+    std::fs::write(dir.path().join("metrics.jsonl"), lines.join("\n")).unwrap();
+    let evaluations = MetricsLog::evaluations(dir.path()).unwrap();
+    assert_eq!(evaluations.len(), 2);
+    assert_eq!(
+        (evaluations[0].return_mean, evaluations[0].return_std),
+        (1.0, 0.5)
+    );
+    assert_eq!(
+        (evaluations[1].return_mean, evaluations[1].score()),
+        (4.0, 40.0)
+    );
+
+    std::fs::write(dir.path().join("metrics.jsonl"), "{\"kind\":\"eval\"}\n").unwrap();
+    let err = MetricsLog::evaluations(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("metrics.jsonl:1") && err.contains("return_mean"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! SAC online: on Pendulum (pure Rust) with a fixed seed and the preset's short budget, the
 //! deterministic policy must average better than -250 where the untrained one does not; the
-//! checkpoint reopens as a policy that scores the same; a run resumes from its checkpoint with
+//! checkpoint reopens as a policy that scores the same (also through `SavedPolicy`, what
+//! `ember eval` uses); a run resumes from its checkpoint with
 //! its replay buffer. Run in release mode.
 
 use ember::engine::parse_device;
@@ -8,6 +9,7 @@ use ember::engine::seed::seed_everything;
 use ember::evaluate::evaluate_policy;
 use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob, env_spec, train_online};
 use ember::sac::{Sac, SacPolicy};
+use ember::saved_policy::SavedPolicy;
 use ember_tests::workspace_path;
 use std::path::Path;
 use std::sync::Mutex;
@@ -83,6 +85,19 @@ fn sac_solves_pendulum() {
     println!("sac pendulum: stochastic snapshot {sampled:.1}");
     assert!(sampled > SOLVED, "stochastic snapshot {sampled:.1}");
     assert_ne!(sampled, reopened, "sampling changed nothing");
+
+    // What `ember eval` and `ember collect --policy` open: the same policy, by its card.
+    let saved = SavedPolicy::open(run_dir.path(), &cpu, false).unwrap();
+    assert_eq!((saved.method.as_str(), saved.dataset), ("sac", None));
+    let evaluated = evaluate_policy(saved.policy.as_ref(), "pendulum", episodes, eval_seed, None)
+        .unwrap()
+        .mean();
+    assert!((evaluated - after).abs() < 1e-3, "{evaluated} vs {after}");
+    let err = SavedPolicy::open(&run_dir.path().join("nothing"), &cpu, false)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("agent.json or sac.json"), "{err}");
 }
 
 #[test]

@@ -3,9 +3,11 @@
 //! next row, medium-expert = medium ++ expert, the suite's reference scores in every file and in
 //! `reference_scores.json`, and mean returns ordered random < medium < expert; and
 //! `scripts/check_d4rl_suite.py` accepts the files when h5py is installed. Run in release
-//! mode (about half a minute). Bad input is refused with a message before any training.
+//! mode (about half a minute). Bad input is refused with a message before any training, and an
+//! interrupted suite resumes from its checkpoint.
 
 use ember::datasets::{MetaValue, OfflineDataset, d4rl};
+use ember::engine::runtime::Checkpoints;
 use ember::online::OnlineConfig;
 use ember::suite::{KINDS, SuiteOptions, build_suite, complete_mean_return, suite_file};
 use ember_tests::workspace_path;
@@ -201,5 +203,54 @@ fn bad_input_is_refused_before_training() {
     assert!(err.contains("nosuchenv"), "{err}");
     std::fs::create_dir_all(dir.path().join("sac-run")).unwrap();
     let err = error(|_| {});
-    assert!(err.contains("sac-run exists"), "{err}");
+    assert!(err.contains("holds no resumable suite run"), "{err}");
+}
+
+/// A suite interrupted after a checkpoint resumes from it: the transitions recorded before the
+/// interruption are kept row for row, the episode it cut ends with a timeout, and the reference
+/// scores list every snapshot of both processes.
+#[test]
+fn interrupted_suite_resumes_from_its_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    // 14 snapshots of a 3,000-step budget: one every 214 steps, so the checkpoint at step 1,498
+    // (2,498 environment steps with the 1,000 warm-up steps) falls inside a 200-step episode.
+    let mut options = options(dir.path());
+    options.snapshots = 14;
+    build_suite(&options).unwrap();
+
+    let checkpoints = Checkpoints::new(&dir.path().join("sac-run"), 1);
+    let resume_step = 7 * 214;
+    for step in (resume_step + 214..=3000).step_by(214).chain([3000]) {
+        let _ = std::fs::remove_dir_all(checkpoints.dir(step));
+    }
+    let latest = dir.path().join("sac-run/checkpoints/latest");
+    std::fs::write(&latest, format!("step-{resume_step:09}")).unwrap();
+    let transitions = |step: usize| d4rl::read(&checkpoints.dir(step).join("transitions.hdf5"));
+    let before = transitions(resume_step).unwrap();
+    assert_eq!(before.len(), 1000 + resume_step);
+
+    let report = build_suite(&options).unwrap();
+    assert_eq!(report.scores.snapshots.len(), 15);
+    assert_eq!(report.scores.expert_step, 3000);
+    let after = transitions(3000).unwrap();
+    assert_eq!(after.len(), 1000 + 3000);
+    let cut = before.len() - 1;
+    assert!(!before.is_episode_end(cut) && after.is_episode_end(cut));
+    for i in 0..before.len() {
+        assert_eq!(
+            after.observations.row(i),
+            before.observations.row(i),
+            "row {i}"
+        );
+        assert_eq!(after.actions.row(i), before.actions.row(i), "row {i}");
+        assert_eq!(
+            after.infos["action_log_probs"][[i]],
+            before.infos["action_log_probs"][[i]]
+        );
+    }
+
+    // Another snapshot spacing cannot continue this run.
+    options.snapshots = 10;
+    let err = build_suite(&options).err().unwrap().to_string();
+    assert!(err.contains("snapshot spacing"), "{err}");
 }

@@ -4,12 +4,12 @@
 use super::SacConfig;
 use super::agent::{act, sample};
 use crate::agent::{Policy, Spec};
-use crate::checkpoint::{load_json, load_module};
+use crate::checkpoint::{load_json, load_module, resolve_checkpoint};
 use ember_engine::burn::tensor::Device;
 use ember_engine::nn::TanhGaussianPolicy;
-use ember_engine::runtime::{Checkpoints, RuntimeError};
+use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a SAC checkpoint says about itself (`sac.json`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ impl SacPolicy {
         device: &Device,
         stochastic: bool,
     ) -> Result<(SacCard, Self), RuntimeError> {
-        let dir = resolve(dir)?;
+        let dir = resolve_checkpoint(dir, SacCard::FILE)?;
         let card: SacCard = load_json(&dir, SacCard::FILE)?;
         let spec = &card.spec;
         let actor =
@@ -75,20 +75,4 @@ impl Policy for SacPolicy {
         self.stochastic
             .then(|| sample(&self.actor, &self.spec, &self.device, observations))
     }
-}
-
-/// A run directory resolves to its latest checkpoint; a checkpoint directory to itself.
-fn resolve(dir: &Path) -> Result<PathBuf, RuntimeError> {
-    if let Some((latest, _)) = Checkpoints::new(dir, 1).latest()? {
-        return Ok(latest);
-    }
-    if dir.join(format!("{}.json", SacCard::FILE)).exists() {
-        return Ok(dir.to_path_buf());
-    }
-    Err(RuntimeError::Checkpoint {
-        path: dir.to_path_buf(),
-        problem:
-            "neither a SAC checkpoint (no sac.json) nor a run directory (no checkpoints/latest)"
-                .into(),
-    })
 }

@@ -3,6 +3,7 @@
 //! writes and prints the table. `d4rl-bench run-one DIR` is the per-run child process.
 
 use clap::Parser;
+use ember::config::RunOverrides;
 use ember_bench::d4rl::report::Report;
 use ember_bench::d4rl::{Grid, grid, run};
 use std::path::PathBuf;
@@ -31,15 +32,8 @@ struct Args {
     /// Number of seeds (0..N).
     #[arg(long, default_value_t = 3)]
     seeds: u64,
-    /// Gradient steps per run (overrides the configs).
-    #[arg(long)]
-    steps: Option<usize>,
-    /// Evaluate every this many steps (overrides the configs).
-    #[arg(long)]
-    eval_every: Option<usize>,
-    /// Episodes per evaluation (overrides the configs).
-    #[arg(long)]
-    eval_episodes: Option<usize>,
+    #[command(flatten)]
+    overrides: RunOverrides,
     /// Device of every run.
     #[arg(long, default_value = "cpu")]
     device: String,
@@ -96,16 +90,8 @@ fn grid_main(args: Args) -> anyhow::Result<ExitCode> {
         .map(|spec| grid::Method::parse(spec, args.configs.as_deref()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     for method in &mut methods {
-        let run = &mut method.config.run;
-        if let Some(steps) = args.steps {
-            run.steps = steps;
-        }
-        if let Some(every) = args.eval_every {
-            run.eval_every = every;
-        }
-        if let Some(episodes) = args.eval_episodes {
-            method.config.eval.episodes = episodes;
-        }
+        let config = &mut method.config;
+        args.overrides.apply(&mut config.run, &mut config.eval);
         if let Err(problems) = method.config.algo.validate() {
             anyhow::bail!("method {}: {problems}", method.label);
         }

@@ -279,7 +279,7 @@ impl Report {
 mod tests {
     use super::*;
     use crate::d4rl::grid::RunSpec;
-    use crate::d4rl::run::EvalPoint;
+    use ember::engine::runtime::EvalPoint;
 
     fn run(method: &str, seed: u64, scores: &[f64]) -> RunResult {
         RunResult {

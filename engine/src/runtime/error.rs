@@ -12,6 +12,13 @@ pub enum RuntimeError {
         #[source]
         source: std::io::Error,
     },
+    /// A metrics file of the run directory holds a line that cannot be read back.
+    #[error("{path}:{line}: {problem}")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        problem: String,
+    },
     /// A checkpoint is missing pieces or does not match the agent.
     #[error("checkpoint {path}: {problem}")]
     Checkpoint { path: PathBuf, problem: String },

@@ -1,8 +1,10 @@
 //! Metrics of a run as JSON lines (`metrics.jsonl`, every record) and CSV (`train.csv`,
-//! `eval.csv`, one fixed header each, taken from the first row).
+//! `eval.csv`, one fixed header each, taken from the first row), and the evaluations read back.
 
 use super::RuntimeError;
 use crate::MetricsRow;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -62,6 +64,64 @@ impl MetricsLog {
         writeln!(file, "{step},{}", cells.join(","))
             .and_then(|_| file.flush())
             .map_err(|e| RuntimeError::io(&csv_path, e))
+    }
+}
+
+/// One evaluation of a run, as logged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvalPoint {
+    /// Training steps done.
+    pub step: usize,
+    /// Mean episode return.
+    pub return_mean: f64,
+    /// Standard deviation of the episode returns.
+    pub return_std: f64,
+    /// Normalised score of the mean return, when the dataset has reference scores.
+    pub normalized: Option<f64>,
+}
+
+impl EvalPoint {
+    /// The score tables report: normalised when known, the raw return otherwise.
+    pub fn score(&self) -> f64 {
+        self.normalized.unwrap_or(self.return_mean)
+    }
+}
+
+impl MetricsLog {
+    /// The evaluations logged in `dir/metrics.jsonl` in step order, including those before a
+    /// resume; an evaluation repeated after a resume replaces the earlier one of its step.
+    pub fn evaluations(dir: &Path) -> Result<Vec<EvalPoint>, RuntimeError> {
+        let path = dir.join("metrics.jsonl");
+        let text = std::fs::read_to_string(&path).map_err(|e| RuntimeError::io(&path, e))?;
+        let mut by_step = BTreeMap::new();
+        for (line_no, line) in text.lines().enumerate() {
+            let malformed = |problem: &str| RuntimeError::Malformed {
+                path: path.clone(),
+                line: line_no + 1,
+                problem: problem.to_string(),
+            };
+            let row: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| malformed(&e.to_string()))?;
+            if row["kind"] != "eval" {
+                continue;
+            }
+            let number = |key: &str| row[key].as_f64();
+            let (Some(step), Some(return_mean)) = (row["step"].as_u64(), number("return_mean"))
+            else {
+                return Err(malformed("evaluation without step or return_mean"));
+            };
+            let step = step as usize;
+            by_step.insert(
+                step,
+                EvalPoint {
+                    step,
+                    return_mean,
+                    return_std: number("return_std").unwrap_or(0.0),
+                    normalized: number("normalized_score"),
+                },
+            );
+        }
+        Ok(by_step.into_values().collect())
     }
 }
 

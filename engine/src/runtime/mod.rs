@@ -10,5 +10,5 @@ mod run;
 pub use checkpoint::Checkpoints;
 pub use error::RuntimeError;
 pub use eval::EvalReport;
-pub use logger::MetricsLog;
+pub use logger::{EvalPoint, MetricsLog};
 pub use run::{Learner, RunConfig, RunSummary, train};

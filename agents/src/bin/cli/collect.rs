@@ -1,11 +1,11 @@
-//! `ember collect --env ENV --policy random|scripted|CHECKPOINT --steps N --out F.hdf5`.
+//! `ember collect --env ENV --policy random|scripted|CHECKPOINT [--sample] --steps N --out F.hdf5`.
 
 use anyhow::{Context, bail};
-use ember::algo::AgentCard;
 use ember::collect::{Behaviour, CollectOptions, collect};
 use ember::datasets::{MetaValue, d4rl};
 use ember::engine::parse_device;
-use std::path::PathBuf;
+use ember::saved_policy::SavedPolicy;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -13,9 +13,14 @@ pub struct Args {
     /// Environment id or alias (e.g. `pendulum`).
     #[arg(long)]
     env: String,
-    /// `random`, `scripted` (the env's hand-written controller) or a checkpoint/run directory.
+    /// `random`, `scripted` (the env's hand-written controller) or a checkpoint/run directory
+    /// (an offline agent or a SAC snapshot).
     #[arg(long, default_value = "random")]
     policy: String,
+    /// Sample a SAC policy's actions instead of taking its mean, as D4RL did; records
+    /// `infos/action_log_probs`.
+    #[arg(long)]
+    sample: bool,
     /// Rows to record.
     #[arg(long)]
     steps: usize,
@@ -57,16 +62,17 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         }
         path => {
             let device = parse_device(&args.device)?;
-            let (card, agent) =
-                AgentCard::open(std::path::Path::new(path), &device).with_context(|| {
+            ember::engine::seed::seed_everything(&device, args.seed);
+            let saved =
+                SavedPolicy::open(Path::new(path), &device, args.sample).with_context(|| {
                     format!("--policy {path}: not `random`, `scripted`, or a loadable checkpoint")
                 })?;
-            (
-                Behaviour::Policy(Box::new(agent)),
-                card.config.name().to_string(),
-            )
+            (Behaviour::Policy(saved.policy), saved.method)
         }
     };
+    if args.sample && matches!(behaviour, Behaviour::Random | Behaviour::Scripted(_)) {
+        bail!("--sample needs a SAC checkpoint as --policy");
+    }
     let options = CollectOptions {
         steps: args.steps,
         seed: args.seed,

@@ -1,8 +1,9 @@
-//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F]`.
+//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F]`: any checkpoint, of
+//! an offline agent or a SAC snapshot.
 
-use ember::algo::AgentCard;
 use ember::engine::parse_device;
 use ember::evaluate::evaluate_policy;
+use ember::saved_policy::SavedPolicy;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,7 +21,8 @@ pub struct Args {
     /// Seed of the first episode.
     #[arg(long, default_value_t = 100)]
     seed: u64,
-    /// Dataset whose reference scores normalise the return (defaults to the training dataset).
+    /// Dataset whose reference scores normalise the return (defaults to an offline agent's
+    /// training dataset; a suite file gives a SAC snapshot the suite's scores).
     #[arg(long)]
     dataset: Option<PathBuf>,
     /// Device to run the policy on.
@@ -30,20 +32,28 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = parse_device(&args.device)?;
-    let (card, agent) = AgentCard::open(&args.checkpoint, &device)?;
-    let env = args.env.unwrap_or(card.env.clone());
-    let dataset = args.dataset.unwrap_or_else(|| PathBuf::from(&card.dataset));
-    let reference = match ember::datasets::load(&dataset) {
-        Ok(data) => data.reference_scores(),
-        Err(error) => {
-            tracing::warn!("no reference scores: {error}");
-            None
-        }
+    let saved = SavedPolicy::open(&args.checkpoint, &device, false)?;
+    let env = args.env.unwrap_or(saved.env.clone());
+    let reference = match args.dataset.or(saved.dataset) {
+        Some(dataset) => match ember::datasets::load(&dataset) {
+            Ok(data) => data.reference_scores(),
+            Err(error) => {
+                tracing::warn!("no reference scores: {error}");
+                None
+            }
+        },
+        None => None,
     };
-    let report = evaluate_policy(&agent, &env, args.episodes, args.seed, reference)?;
+    let report = evaluate_policy(
+        saved.policy.as_ref(),
+        &env,
+        args.episodes,
+        args.seed,
+        reference,
+    )?;
     print!(
         "{} on {env}: return {:.1} +- {:.1} over {} episodes",
-        card.config.name(),
+        saved.method,
         report.mean(),
         report.std(),
         report.returns.len()

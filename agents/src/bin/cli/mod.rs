@@ -5,6 +5,7 @@ mod collect_suite;
 mod eval;
 mod gfn;
 mod inspect;
+mod run_args;
 mod train;
 mod train_online;
 

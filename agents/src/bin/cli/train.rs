@@ -1,6 +1,7 @@
 //! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F] --env ENV [--device D]
 //! [--config C] [--steps N] [--seed S]`.
 
+use super::run_args::RunArgs;
 use anyhow::bail;
 use ember::algo::AlgoConfig;
 use ember::config::TrainConfig;
@@ -23,24 +24,11 @@ pub struct Args {
     /// Environment to evaluate in (e.g. `pendulum`).
     #[arg(long)]
     env: String,
-    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
-    #[arg(long, default_value = "cpu")]
-    device: String,
     /// TOML configuration (see configs/); defaults are the paper's.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Gradient steps (overrides the config).
-    #[arg(long)]
-    steps: Option<usize>,
-    /// Evaluate every this many steps (overrides the config).
-    #[arg(long)]
-    eval_every: Option<usize>,
-    /// Episodes per evaluation (overrides the config).
-    #[arg(long)]
-    eval_episodes: Option<usize>,
-    /// Seed of everything random.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    run: RunArgs,
     /// Run directory; defaults to runs/<algo>-<dataset>-s<seed>. An existing run resumes.
     #[arg(long)]
     run_dir: Option<PathBuf>,
@@ -65,30 +53,21 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         (None, Some(algo)) => TrainConfig::defaults(algo_config(algo)?),
         (None, None) => bail!("give --algo ({}) or --config", AlgoConfig::NAMES.join(", ")),
     };
-    if let Some(steps) = args.steps {
-        config.run.steps = steps;
-    }
-    if let Some(every) = args.eval_every {
-        config.run.eval_every = every;
-    }
-    if let Some(episodes) = args.eval_episodes {
-        config.eval.episodes = episodes;
-    }
-    config.run.progress = !quiet;
+    args.run.apply(&mut config.run, &mut config.eval, quiet);
     let stem = args
         .dataset
         .file_stem()
         .map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
     let run_dir = args.run_dir.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!("{}-{stem}-s{}", config.algo.name(), args.seed))
+        PathBuf::from("runs").join(format!("{}-{stem}-s{}", config.algo.name(), args.run.seed))
     });
     let job = TrainJob {
         config,
         dataset: args.dataset,
         expert: args.expert,
         env: args.env,
-        device: args.device,
-        seed: args.seed,
+        device: args.run.device,
+        seed: args.run.seed,
         run_dir,
     };
     let outcome = train(&job)?;

@@ -1,6 +1,7 @@
 //! `ember train-online --algo sac --env ENV [--config C] [--steps N] [--seed S] [--device D]
 //! [--run-dir DIR] [--envs K]`.
 
+use super::run_args::RunArgs;
 use anyhow::bail;
 use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob, train_online};
 use std::path::PathBuf;
@@ -17,25 +18,11 @@ pub struct Args {
     /// TOML configuration (see configs/sac/); defaults are the standard MuJoCo ones.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Runtime steps, each one environment step per parallel environment and as many
-    /// gradient updates (overrides the config).
-    #[arg(long)]
-    steps: Option<usize>,
     /// Environments stepped in parallel (overrides the config).
     #[arg(long)]
     envs: Option<usize>,
-    /// Evaluate every this many steps (overrides the config).
-    #[arg(long)]
-    eval_every: Option<usize>,
-    /// Episodes per evaluation (overrides the config).
-    #[arg(long)]
-    eval_episodes: Option<usize>,
-    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
-    #[arg(long, default_value = "cpu")]
-    device: String,
-    /// Seed of everything random.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    run: RunArgs,
     /// Run directory; defaults to runs/<algo>-<env>-s<seed>. An existing run resumes.
     #[arg(long)]
     run_dir: Option<PathBuf>,
@@ -63,32 +50,23 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
             OnlineAlgoConfig::NAMES.join(", ")
         ),
     };
-    if let Some(steps) = args.steps {
-        config.run.steps = steps;
-    }
     if let Some(envs) = args.envs {
         config.envs = envs;
     }
-    if let Some(every) = args.eval_every {
-        config.run.eval_every = every;
-    }
-    if let Some(episodes) = args.eval_episodes {
-        config.eval.episodes = episodes;
-    }
-    config.run.progress = !quiet;
+    args.run.apply(&mut config.run, &mut config.eval, quiet);
     let run_dir = args.run_dir.clone().unwrap_or_else(|| {
         PathBuf::from("runs").join(format!(
             "{}-{}-s{}",
             config.algo.name(),
             args.env.to_ascii_lowercase(),
-            args.seed
+            args.run.seed
         ))
     });
     let job = OnlineJob {
         config,
         env: args.env,
-        device: args.device,
-        seed: args.seed,
+        device: args.run.device,
+        seed: args.run.seed,
         run_dir,
         record: false,
     };

@@ -1,5 +1,7 @@
-//! With feature `mujoco`: embeds an rpath to the directory holding `libmujoco.so` into this
-//! package's tests, examples and benches, so they run without `LD_LIBRARY_PATH`.
+//! Build script of every package with a `mujoco` feature (`ember-envs`, `ember`,
+//! `ember-bench`): with the feature on, embeds an rpath to the directory holding `libmujoco.so`
+//! into the package's binaries, tests, examples and benches, so they run without
+//! `LD_LIBRARY_PATH`.
 //!
 //! The directory is `MUJOCO_DYNAMIC_LINK_DIR`, the variable mujoco-rs links with;
 //! `.cargo/config.toml` defaults it to `.venv-mujoco/mujoco-lib` (made by

@@ -1,0 +1,70 @@
+//! A trained policy of any method reopened from its checkpoint: what `ember eval` and
+//! `ember collect --policy` run. Offline agents (`agent.json`) and SAC snapshots (`sac.json`)
+//! are told apart by their card.
+
+use crate::agent::Policy;
+use crate::algo::AgentCard;
+use crate::sac::{SacCard, SacPolicy};
+use ember_engine::burn::tensor::Device;
+use ember_engine::runtime::{Checkpoints, RuntimeError};
+use std::path::{Path, PathBuf};
+
+/// A reopened policy and what its checkpoint says about it.
+pub struct SavedPolicy {
+    /// Method name (`iql`, `sac`, ...).
+    pub method: String,
+    /// Environment it was trained in.
+    pub env: String,
+    /// Dataset an offline agent was trained on (its reference scores normalise returns).
+    pub dataset: Option<PathBuf>,
+    /// The policy.
+    pub policy: Box<dyn Policy>,
+}
+
+impl SavedPolicy {
+    /// Opens checkpoint `dir` (a run directory also works: its latest checkpoint is used) on
+    /// `device`. `sample` draws SAC's actions from its tanh-Gaussian instead of taking the
+    /// mean (how D4RL collected its data); offline agents act deterministically only.
+    pub fn open(dir: &Path, device: &Device, sample: bool) -> Result<Self, RuntimeError> {
+        let checkpoint = match Checkpoints::new(dir, 1).latest()? {
+            Some((latest, _)) => latest,
+            None => dir.to_path_buf(),
+        };
+        let has_card = |card: &str| checkpoint.join(format!("{card}.json")).exists();
+        if has_card(SacCard::FILE) {
+            let (card, policy) = SacPolicy::open(&checkpoint, device, sample)?;
+            return Ok(Self {
+                method: "sac".into(),
+                env: card.env,
+                dataset: None,
+                policy: Box::new(policy),
+            });
+        }
+        if !has_card(AgentCard::FILE) {
+            return Err(RuntimeError::Checkpoint {
+                path: dir.to_path_buf(),
+                problem: format!(
+                    "neither a checkpoint (no {}.json or {}.json) nor a run directory (no \
+                     checkpoints/latest)",
+                    AgentCard::FILE,
+                    SacCard::FILE
+                ),
+            });
+        }
+        if sample {
+            return Err(RuntimeError::Checkpoint {
+                path: checkpoint,
+                problem: "sampling actions needs a SAC checkpoint; offline agents act \
+                          deterministically"
+                    .into(),
+            });
+        }
+        let (card, agent) = AgentCard::open(&checkpoint, device)?;
+        Ok(Self {
+            method: card.config.name().to_string(),
+            env: card.env,
+            dataset: Some(PathBuf::from(card.dataset)),
+            policy: Box::new(agent),
+        })
+    }
+}
