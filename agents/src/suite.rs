@@ -12,6 +12,7 @@
 //!   to one third of the way from `ref_min_score` to `ref_max_score` (the earliest on a tie).
 //! * `medium-replay`: every training transition in order, warm-up included, up to the medium
 //!   snapshot (the replay buffer D4RL's file came from); `medium-expert` = `medium` ++ `expert`.
+//! * `sac_curve.png` plots SAC's evaluations with the reference scores and the medium target.
 //! * An interrupted suite resumes: run the same command again. Training continues from the
 //!   latest checkpoint (which keeps the transitions recorded so far) and the files are written
 //!   at the end; an episode cut by the interruption ends with a timeout flag. `--steps` and
@@ -20,10 +21,11 @@
 
 use crate::collect::{Behaviour, CollectOptions, collect};
 use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
+use crate::plot::{Curve, Labels, line_chart};
 use crate::sac::SacPolicy;
 use anyhow::{Context, bail};
 use ember_datasets::{MetaValue, OfflineDataset, d4rl};
-use ember_engine::runtime::{Checkpoints, MetricsLog};
+use ember_engine::runtime::{Checkpoints, EvalPoint, MetricsLog};
 use ember_engine::{parse_device, seed::seed_everything};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -149,7 +151,8 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
     let outcome = train_online(&job)?;
     let train_seconds = start.elapsed().as_secs_f64();
     let log = outcome.log.expect("the job records its transitions");
-    let evaluations: Vec<(usize, f64)> = MetricsLog::evaluations(&run_dir)?
+    let points = MetricsLog::evaluations(&run_dir)?;
+    let evaluations: Vec<(usize, f64)> = points
         .iter()
         .map(|point| (point.step, point.return_mean))
         .collect();
@@ -241,6 +244,7 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         d4rl::write(&path, &data)?;
         files.push((kind, path, data));
     }
+    plot_training(&options.out_dir.join(CURVE_FILE), &points, &scores)?;
     let scores_path = options.out_dir.join("reference_scores.json");
     let text = serde_json::to_string_pretty(&scores).expect("scores serialise");
     std::fs::write(&scores_path, text + "\n")
@@ -251,6 +255,39 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         train_seconds,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The learning curve of the suite's SAC run, next to the files.
+pub const CURVE_FILE: &str = "sac_curve.png";
+
+/// Draws SAC's evaluation return (mean ± std over the evaluation episodes) against training
+/// steps, with the reference scores and the medium target as flat lines.
+fn plot_training(path: &Path, points: &[EvalPoint], scores: &SuiteScores) -> anyhow::Result<()> {
+    let (first, last) = (points[0].step as f64, points[points.len() - 1].step as f64);
+    let flat = |label: &str, value: f64| Curve {
+        label: format!("{label} {value:.0}"),
+        points: vec![(first, value, 0.0), (last, value, 0.0)],
+    };
+    let sac = Curve {
+        label: "SAC (deterministic evaluation)".into(),
+        points: points
+            .iter()
+            .map(|p| (p.step as f64, p.return_mean, p.return_std))
+            .collect(),
+    };
+    let title = format!("SAC on {}: the suite's snapshots", scores.env);
+    let labels = Labels {
+        title: &title,
+        x: "training steps",
+        y: "return",
+    };
+    let curves = [
+        sac,
+        flat("expert (ref max)", scores.ref_max_score),
+        flat("medium target", scores.medium_target),
+        flat("random (ref min)", scores.ref_min_score),
+    ];
+    Ok(line_chart(path, labels, &curves)?)
 }
 
 /// The seed of a suite's SAC run, next to its `config.toml`.

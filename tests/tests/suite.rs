@@ -132,6 +132,7 @@ fn tiny_pendulum_suite_has_the_d4rl_family() {
         (refs.min, refs.max),
         (scores.ref_min_score, scores.ref_max_score)
     );
+    assert!(dir.path().join("sac_curve.png").exists());
     let json = std::fs::read_to_string(dir.path().join("reference_scores.json")).unwrap();
     assert!(json.contains("\"ref_min_score\"") && json.contains("\"ref_max_score\""));
     assert_eq!(
