@@ -145,9 +145,11 @@ impl Report {
             s,
             "Score of the last evaluation, mean ± std over seeds (best evaluation in brackets). {}\n",
             if raw {
-                "Cells marked * are raw returns (no reference scores); the rest D4RL-normalised."
+                "Cells marked * are raw returns (no reference scores); the rest are normalised \
+                 with each file's reference scores (100 × (return − min) / (max − min))."
             } else {
-                "D4RL-normalised scores."
+                "Scores normalised with each file's reference scores (100 × (return − min) / \
+                 (max − min))."
             }
         );
         let _ = writeln!(s, "| dataset | {} |", self.methods.join(" | "));
