@@ -7,7 +7,8 @@ For each of DIR/<env>-{random,medium,expert,medium-replay,medium-expert}.hdf5: t
 dtypes (float32 observations/actions/rewards/next_observations/infos, bool terminals/timeouts)
 and shapes; finite values; no row both terminal and timeout; episodes split at
 terminals|timeouts whose stored next_observations agree with the next row; the transitions of
-D4RL's `qlearning_dataset` (timeout rows and the last row dropped); metadata present. Across the
+D4RL's `qlearning_dataset` (timeout rows and the last row dropped); `infos/qpos`/`qvel`, when
+present, are the state each row's observation was made from; metadata present. Across the
 suite: the same reference scores everywhere and in reference_scores.json, equal to the random
 and expert mean returns; medium-expert = medium ++ expert; random < medium < expert. Prints a
 line per file and exits 1 listing every problem, 0 when there is none.
@@ -102,6 +103,9 @@ def check_file(kind, path, problems):
     if obs.ndim != 2 or act.ndim != 2 or n == 0:
         say("observations/actions must be non-empty (N, dim) tables")
         return None
+    if "infos/qpos" in d and "infos/qvel" in d and not state_matches_observation(d):
+        say("infos/qpos/qvel do not match the observations of their rows (gym-MuJoCo layout: "
+            "qpos without its first 1-2 coordinates, then qvel, possibly clipped to ±10)")
     for key in FLOAT_KEYS + [k for k in d if k.startswith("infos/")]:
         if not np.all(np.isfinite(d[key])):
             say(f"`{key}` has non-finite values")
@@ -129,6 +133,24 @@ def check_file(kind, path, problems):
     d["_returns"] = complete_returns(d["rewards"], ends)
     d["_episodes"] = int(np.sum(ends)) + (0 if ends[-1] else 1)
     return d
+
+
+def state_matches_observation(d):
+    """Whether each row's qpos/qvel is the state its observation was made from, as in D4RL's
+    gym-MuJoCo files: the observation starts with qpos minus its first 1 (Hopper, Walker2d,
+    HalfCheetah) or 2 (Ant) coordinates, then qvel (clipped to ±10 by Hopper and Walker2d)."""
+    obs, qpos, qvel = d["observations"], d["infos/qpos"], d["infos/qvel"]
+    nq, nv = qpos.shape[1], qvel.shape[1]
+    for skip in (1, 2):
+        width = nq - skip + nv
+        if obs.shape[1] < width or not np.allclose(obs[:, : nq - skip], qpos[:, skip:], atol=1e-6):
+            continue
+        velocities = obs[:, nq - skip : width]
+        if np.allclose(velocities, qvel, atol=1e-6) or np.allclose(
+            velocities, np.clip(qvel, -10, 10), atol=1e-6
+        ):
+            return True
+    return False
 
 
 def complete_returns(rewards, ends):
