@@ -1,9 +1,7 @@
 //! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F] --env ENV [--device D]
 //! [--config C] [--steps N] [--seed S]`.
 
-use super::run_args::RunArgs;
-use anyhow::bail;
-use ember::algo::AlgoConfig;
+use super::run_args::{RunArgs, configure};
 use ember::config::TrainConfig;
 use ember::train::{TrainJob, train};
 use std::path::PathBuf;
@@ -35,24 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
-    let mut config = match (&args.config, &args.algo) {
-        (Some(path), algo) => {
-            let config = TrainConfig::load(path)?;
-            if let Some(algo) = algo {
-                let wanted = algo_config(algo)?;
-                if wanted.name() != config.algo.name() {
-                    bail!(
-                        "--algo {algo} disagrees with {} (which configures {})",
-                        path.display(),
-                        config.algo.name()
-                    );
-                }
-            }
-            config
-        }
-        (None, Some(algo)) => TrainConfig::defaults(algo_config(algo)?),
-        (None, None) => bail!("give --algo ({}) or --config", AlgoConfig::NAMES.join(", ")),
-    };
+    let mut config: TrainConfig = configure(args.config.as_deref(), args.algo.as_deref())?;
     args.run.apply(&mut config.run, &mut config.eval, quiet);
     let stem = args
         .dataset
@@ -89,13 +70,4 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn algo_config(name: &str) -> anyhow::Result<AlgoConfig> {
-    AlgoConfig::by_name(name).ok_or_else(|| {
-        anyhow::anyhow!(
-            "unknown algorithm `{name}`; known: {}",
-            AlgoConfig::NAMES.join(", ")
-        )
-    })
 }

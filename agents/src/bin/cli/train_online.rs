@@ -1,9 +1,8 @@
 //! `ember train-online --algo sac --env ENV [--config C] [--steps N] [--seed S] [--device D]
 //! [--run-dir DIR] [--envs K]`.
 
-use super::run_args::RunArgs;
-use anyhow::bail;
-use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob, train_online};
+use super::run_args::{RunArgs, configure};
+use ember::online::{OnlineConfig, OnlineJob, train_online};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,27 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
-    let mut config = match (&args.config, &args.algo) {
-        (Some(path), algo) => {
-            let config = OnlineConfig::load(path)?;
-            if let Some(algo) = algo {
-                let wanted = algo_config(algo)?;
-                if wanted.name() != config.algo.name() {
-                    bail!(
-                        "--algo {algo} disagrees with {} (which configures {})",
-                        path.display(),
-                        config.algo.name()
-                    );
-                }
-            }
-            config
-        }
-        (None, Some(algo)) => OnlineConfig::defaults(algo_config(algo)?),
-        (None, None) => bail!(
-            "give --algo ({}) or --config",
-            OnlineAlgoConfig::NAMES.join(", ")
-        ),
-    };
+    let mut config: OnlineConfig = configure(args.config.as_deref(), args.algo.as_deref())?;
     if let Some(envs) = args.envs {
         config.envs = envs;
     }
@@ -89,13 +68,4 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn algo_config(name: &str) -> anyhow::Result<OnlineAlgoConfig> {
-    OnlineAlgoConfig::by_name(name).ok_or_else(|| {
-        anyhow::anyhow!(
-            "unknown online algorithm `{name}`; known: {}",
-            OnlineAlgoConfig::NAMES.join(", ")
-        )
-    })
 }
