@@ -3,13 +3,17 @@
 //! `-medium-expert` in the D4RL layout, with the suite's own reference scores.
 //!
 //! * SAC trains with one environment, evaluating (deterministic policy) and keeping a
-//!   checkpoint at `snapshots` evenly spaced points of its budget; the last one is the expert.
-//! * `random`: uniform actions; `expert`: the final policy; `medium`: the medium snapshot; both
-//!   policies act stochastically (sampled actions), as D4RL's did. Each holds `size` rows.
+//!   checkpoint at `snapshots` evenly spaced points of its budget.
+//! * The expert is the best-evaluated snapshot (the latest on a tie). D4RL's experts were
+//!   converged policies; a short run's last snapshot can sit in one of SAC's dips (on Hopper it
+//!   swings between 1,000 and 3,000 from one snapshot to the next).
+//! * `random`: uniform actions; `expert`: the expert snapshot; `medium`: the medium snapshot;
+//!   both policies act stochastically (sampled actions), as D4RL's did. Each holds `size` rows.
 //! * Reference scores: `ref_min_score` = mean return of the complete episodes of `random`,
 //!   `ref_max_score` = that of `expert`.
-//! * The medium snapshot is the one, among all but the last, whose evaluation return is closest
-//!   to one third of the way from `ref_min_score` to `ref_max_score` (the earliest on a tie).
+//! * The medium snapshot is the one, among those before the expert, whose evaluation return is
+//!   closest to one third of the way from `ref_min_score` to `ref_max_score` (the earliest on a
+//!   tie).
 //! * `medium-replay`: every training transition in order, warm-up included, up to the medium
 //!   snapshot (the replay buffer D4RL's file came from); `medium-expert` = `medium` ++ `expert`.
 //! * `sac_curve.png` plots SAC's evaluations with the reference scores and the medium target.
@@ -53,7 +57,7 @@ pub struct SuiteOptions {
     pub size: usize,
     /// SAC hyperparameters and budget (`run.steps`); cadence and `envs` are set by the suite.
     pub config: OnlineConfig,
-    /// Evaluated checkpoints kept during training, evenly spaced; the last is the expert.
+    /// Evaluated checkpoints kept during training, evenly spaced; the best is the expert.
     pub snapshots: usize,
     /// Device string for training and rollouts.
     pub device: String,
@@ -156,7 +160,18 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         .iter()
         .map(|point| (point.step, point.return_mean))
         .collect();
-    let &(expert_step, expert_eval_return) = evaluations.last().expect("the last step evaluates");
+    // `max_by` keeps the last of equal maxima: the latest snapshot on a tie.
+    let expert_index = (0..evaluations.len())
+        .max_by(|&a, &b| evaluations[a].1.total_cmp(&evaluations[b].1))
+        .expect("the last step evaluates");
+    let (expert_step, expert_eval_return) = evaluations[expert_index];
+    if expert_index == 0 {
+        bail!(
+            "SAC's best snapshot is its first (step {expert_step}, evaluation return \
+             {expert_eval_return:.1}), so no earlier snapshot can be the medium policy; give a \
+             longer --steps or more --snapshots"
+        );
+    }
 
     let device = parse_device(&options.device)?;
     seed_everything(&device, options.seed);
@@ -188,14 +203,14 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
     let ref_min_score = complete_mean_return(&random, "random")?;
     let ref_max_score = complete_mean_return(&expert, "expert")?;
     let medium_target = ref_min_score + (ref_max_score - ref_min_score) / 3.0;
-    let &(medium_step, medium_eval_return) = evaluations[..evaluations.len() - 1]
+    let &(medium_step, medium_eval_return) = evaluations[..expert_index]
         .iter()
         .min_by(|a, b| {
             (a.1 - medium_target)
                 .abs()
                 .total_cmp(&(b.1 - medium_target).abs())
         })
-        .expect("at least two snapshots");
+        .expect("the expert is not the first snapshot");
     let (medium_card, medium_policy) = open(medium_step)?;
     let medium = rollout(
         &Behaviour::Policy(Box::new(medium_policy)),

@@ -26,7 +26,7 @@ pub struct Args {
     /// SAC training steps (overrides the config).
     #[arg(long)]
     steps: Option<usize>,
-    /// Evaluated snapshots kept during training, evenly spaced; the last is the expert.
+    /// Evaluated snapshots kept during training, evenly spaced; the best is the expert.
     #[arg(long, default_value_t = 20)]
     snapshots: usize,
     /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
