@@ -166,7 +166,7 @@ impl AgentCard {
         dir: &Path,
         device: &Device,
     ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
-        let dir = crate::checkpoint::resolve_checkpoint(dir, Self::FILE)?;
+        let dir = crate::checkpoint::resolve_checkpoint(dir, &[Self::FILE])?;
         let card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
         let mut agent = card.config.build(card.spec.clone(), card.run_steps, device);
         agent.load(&dir)?;

@@ -7,18 +7,23 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
 
 /// The checkpoint a user names: a run directory resolves to its latest checkpoint, a
-/// checkpoint directory (one holding `card.json`) to itself.
-pub fn resolve_checkpoint(dir: &Path, card: &str) -> Result<PathBuf, RuntimeError> {
+/// checkpoint directory (one holding one of the `cards`, e.g. `agent.json`) to itself.
+pub fn resolve_checkpoint(dir: &Path, cards: &[&str]) -> Result<PathBuf, RuntimeError> {
     if let Some((latest, _)) = Checkpoints::new(dir, 1).latest()? {
         return Ok(latest);
     }
-    if dir.join(format!("{card}.json")).exists() {
+    if cards
+        .iter()
+        .any(|card| dir.join(format!("{card}.json")).exists())
+    {
         return Ok(dir.to_path_buf());
     }
+    let names: Vec<String> = cards.iter().map(|card| format!("{card}.json")).collect();
     Err(problem(
         dir,
         format!(
-            "neither a checkpoint (no {card}.json) nor a run directory (no checkpoints/latest)"
+            "neither a checkpoint (no {}) nor a run directory (no checkpoints/latest)",
+            names.join(" or ")
         ),
     ))
 }
@@ -29,14 +34,14 @@ pub fn save_module<M: Module>(module: &M, dir: &Path, name: &str) -> Result<(), 
     module
         .clone()
         .save_file(&path)
-        .map_err(|e| problem(&path, e.to_string()))
+        .map_err(|e| problem(&path, e))
 }
 
 /// Loads `dir/name.bpk` into a module of the same structure.
 pub fn load_module<M: Module>(module: M, dir: &Path, name: &str) -> Result<M, RuntimeError> {
     let path = dir.join(format!("{name}.bpk"));
     if !path.exists() {
-        return Err(problem(&path, "file missing".into()));
+        return Err(problem(&path, "file missing"));
     }
     module
         .try_load_file(&path)
@@ -46,7 +51,7 @@ pub fn load_module<M: Module>(module: M, dir: &Path, name: &str) -> Result<M, Ru
 /// Writes an optimizer's state to `dir/name.optim`.
 pub fn save_optimizer(optim: &ModuleOptimizer, dir: &Path, name: &str) -> Result<(), RuntimeError> {
     let path = dir.join(format!("{name}.optim"));
-    optim.save(&path).map_err(|e| problem(&path, e.to_string()))
+    optim.save(&path).map_err(|e| problem(&path, e))
 }
 
 /// Restores an optimizer's state from `dir/name.optim`.
@@ -56,7 +61,7 @@ pub fn load_optimizer(
     name: &str,
 ) -> Result<ModuleOptimizer, RuntimeError> {
     let path = dir.join(format!("{name}.optim"));
-    optim.load(&path).map_err(|e| problem(&path, e.to_string()))
+    optim.load(&path).map_err(|e| problem(&path, e))
 }
 
 /// Writes `value` as pretty JSON to `dir/name.json`.
@@ -70,12 +75,13 @@ pub fn save_json<T: Serialize>(value: &T, dir: &Path, name: &str) -> Result<(), 
 pub fn load_json<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, RuntimeError> {
     let path = dir.join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).map_err(|e| RuntimeError::io(&path, e))?;
-    serde_json::from_str(&text).map_err(|e| problem(&path, e.to_string()))
+    serde_json::from_str(&text).map_err(|e| problem(&path, e))
 }
 
-fn problem(path: &Path, problem: String) -> RuntimeError {
+/// A checkpoint file that is missing pieces or does not match, with its path.
+pub fn problem(path: &Path, problem: impl ToString) -> RuntimeError {
     RuntimeError::Checkpoint {
         path: path.to_path_buf(),
-        problem,
+        problem: problem.to_string(),
     }
 }

@@ -7,7 +7,7 @@
 //! the first step the replay buffer is filled with `warmup_steps` uniformly random actions.
 
 use crate::agent::{ActionBounds, Spec};
-use crate::checkpoint::{load_json, save_json};
+use crate::checkpoint::{self, load_json, save_json};
 use crate::collect::push_state;
 use crate::config::{EvalConfig, load_toml};
 use crate::evaluate::evaluate_policy;
@@ -410,7 +410,7 @@ impl Learner for OnlineLearner {
             let path = dir.join(Recording::FILE);
             log.dataset()
                 .and_then(|data| d4rl::write(&path, &data))
-                .map_err(|e| checkpoint_error(&path, e))?;
+                .map_err(|e| checkpoint::problem(&path, e))?;
         }
         self.replay.save(&dir.join("replay.bin"))
     }
@@ -424,15 +424,15 @@ impl Learner for OnlineLearner {
         if let Some(log) = &mut self.log {
             let path = dir.join(Recording::FILE);
             if !path.exists() {
-                return Err(checkpoint_error(
+                return Err(checkpoint::problem(
                     &path,
                     "missing: the run did not record its transitions from the start, so it \
                      cannot be resumed as a recording run",
                 ));
             }
-            let earlier = d4rl::read(&path).map_err(|e| checkpoint_error(&path, e))?;
+            let earlier = d4rl::read(&path).map_err(|e| checkpoint::problem(&path, e))?;
             if earlier.len() != card.env_steps {
-                return Err(checkpoint_error(
+                return Err(checkpoint::problem(
                     &path,
                     format!(
                         "holds {} transitions, but the checkpoint took {} environment steps",
@@ -452,13 +452,6 @@ impl Learner for OnlineLearner {
         self.reset_envs(seed);
         self.recent_returns.clear();
         Ok(())
-    }
-}
-
-fn checkpoint_error(path: &Path, problem: impl ToString) -> RuntimeError {
-    RuntimeError::Checkpoint {
-        path: path.to_path_buf(),
-        problem: problem.to_string(),
     }
 }
 

@@ -4,9 +4,10 @@
 
 use crate::agent::Policy;
 use crate::algo::AgentCard;
+use crate::checkpoint::{problem, resolve_checkpoint};
 use crate::sac::{SacCard, SacPolicy};
 use ember_engine::burn::tensor::Device;
-use ember_engine::runtime::{Checkpoints, RuntimeError};
+use ember_engine::runtime::RuntimeError;
 use std::path::{Path, PathBuf};
 
 /// A reopened policy and what its checkpoint says about it.
@@ -26,12 +27,8 @@ impl SavedPolicy {
     /// `device`. `sample` draws SAC's actions from its tanh-Gaussian instead of taking the
     /// mean (how D4RL collected its data); offline agents act deterministically only.
     pub fn open(dir: &Path, device: &Device, sample: bool) -> Result<Self, RuntimeError> {
-        let checkpoint = match Checkpoints::new(dir, 1).latest()? {
-            Some((latest, _)) => latest,
-            None => dir.to_path_buf(),
-        };
-        let has_card = |card: &str| checkpoint.join(format!("{card}.json")).exists();
-        if has_card(SacCard::FILE) {
+        let checkpoint = resolve_checkpoint(dir, &[AgentCard::FILE, SacCard::FILE])?;
+        if checkpoint.join(format!("{}.json", SacCard::FILE)).exists() {
             let (card, policy) = SacPolicy::open(&checkpoint, device, sample)?;
             return Ok(Self {
                 method: "sac".into(),
@@ -40,24 +37,11 @@ impl SavedPolicy {
                 policy: Box::new(policy),
             });
         }
-        if !has_card(AgentCard::FILE) {
-            return Err(RuntimeError::Checkpoint {
-                path: dir.to_path_buf(),
-                problem: format!(
-                    "neither a checkpoint (no {}.json or {}.json) nor a run directory (no \
-                     checkpoints/latest)",
-                    AgentCard::FILE,
-                    SacCard::FILE
-                ),
-            });
-        }
         if sample {
-            return Err(RuntimeError::Checkpoint {
-                path: checkpoint,
-                problem: "sampling actions needs a SAC checkpoint; offline agents act \
-                          deterministically"
-                    .into(),
-            });
+            return Err(problem(
+                &checkpoint,
+                "sampling actions needs a SAC checkpoint; offline agents act deterministically",
+            ));
         }
         let (card, agent) = AgentCard::open(&checkpoint, device)?;
         Ok(Self {

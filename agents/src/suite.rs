@@ -339,11 +339,12 @@ fn check_resume(run_dir: &Path, config: &OnlineConfig, seed: u64) -> anyhow::Res
                 run_dir.display()
             );
         }
-        if started(&seed_path)?.trim() != seed.to_string() {
+        let started_seed = started(&seed_path)?;
+        if started_seed.trim() != seed.to_string() {
             bail!(
                 "{} was started with --seed {}; resume with the same seed, or choose another --out",
                 run_dir.display(),
-                started(&seed_path)?.trim()
+                started_seed.trim()
             );
         }
         tracing::info!(run = %run_dir.display(), "resuming the suite's SAC run");

@@ -47,7 +47,7 @@ impl SacPolicy {
         device: &Device,
         stochastic: bool,
     ) -> Result<(SacCard, Self), RuntimeError> {
-        let dir = resolve_checkpoint(dir, SacCard::FILE)?;
+        let dir = resolve_checkpoint(dir, &[SacCard::FILE])?;
         let card: SacCard = load_json(&dir, SacCard::FILE)?;
         let spec = &card.spec;
         let actor =
