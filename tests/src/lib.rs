@@ -13,3 +13,11 @@ pub fn workspace_path(relative: &str) -> PathBuf {
 pub fn bundled_dataset() -> PathBuf {
     workspace_path("data/pendulum-mixed.hdf5")
 }
+
+/// Holds burn's process-wide random generator for one seeded training. The generator is global:
+/// tests running in parallel threads would draw from it in turn and lose their seed's
+/// determinism, so every test that seeds it takes turns through this guard.
+pub fn one_device_user() -> std::sync::MutexGuard<'static, ()> {
+    static DEVICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DEVICE.lock().unwrap_or_else(|e| e.into_inner())
+}

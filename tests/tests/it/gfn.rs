@@ -37,6 +37,7 @@ fn options(steps: usize) -> RunOptions {
 
 #[test]
 fn tb_on_hypergrid_reaches_an_l1_the_untrained_sampler_cannot() {
+    let _turn = ember_tests::one_device_user();
     let device = parse_device("cpu").unwrap().autodiff();
     let mut gfn = GflowNet::new(grid(), config(LossKind::Tb, false), &device, 0).unwrap();
     let untrained = gfn.l1_to_target().unwrap();
@@ -53,6 +54,7 @@ fn op_tb_on_hypergrid_finds_all_modes() {
     let task = grid();
     let n_modes = task.modes().len();
     assert_eq!(n_modes, 4);
+    let _turn = ember_tests::one_device_user();
     let device = parse_device("cpu").unwrap().autodiff();
     let mut gfn = GflowNet::new(task, config(LossKind::Tb, true), &device, 0).unwrap();
     let report = train_run(&mut gfn, &options(STEPS)).unwrap();

@@ -12,13 +12,11 @@ use ember::sac::{Sac, SacPolicy};
 use ember::saved_policy::SavedPolicy;
 use ember_tests::workspace_path;
 use std::path::Path;
-use std::sync::Mutex;
 
 const SOLVED: f64 = -250.0;
 
 /// burn's random generator is global to the device: tests that seed it run one at a time, or
 /// each would draw from the other's stream and the fixed seed would not fix the result.
-static DEVICE: Mutex<()> = Mutex::new(());
 
 fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
     OnlineJob {
@@ -33,7 +31,7 @@ fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
 
 #[test]
 fn sac_solves_pendulum() {
-    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
+    let _device = ember_tests::one_device_user();
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
     config.run.progress = false;
     config.run.eval_every = 0;
@@ -102,7 +100,7 @@ fn sac_solves_pendulum() {
 
 #[test]
 fn sac_resumes_with_its_replay_buffer() {
-    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
+    let _device = ember_tests::one_device_user();
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
     let OnlineAlgoConfig::Sac(sac) = &mut config.algo;
     sac.hidden = vec![16, 16];

@@ -8,16 +8,11 @@ use ember::config::TrainConfig;
 use ember::train::{TrainJob, train};
 use ember_tests::{bundled_dataset, workspace_path};
 use std::path::PathBuf;
-use std::sync::Mutex;
-
-/// burn's random generator is global to the process: runs in parallel test threads would draw
-/// from it in turn and lose their seed's determinism, so trainings take turns.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Trains with the preset `configs/pendulum/<preset>.toml` (imitating `expert` when given) and
 /// returns (behaviour, agent) in normalised-score points.
 fn train_bundled(preset: &str, expert: Option<PathBuf>) -> (f64, f64) {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ember_tests::one_device_user();
     let mut config =
         TrainConfig::load(&workspace_path(&format!("configs/pendulum/{preset}.toml"))).unwrap();
     config.run.progress = false;

@@ -14,11 +14,9 @@ use ember_tests::workspace_path;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Mutex;
 
 /// burn's random generator is global to the device: suites that seed it are built one at a
 /// time, or each would draw from the other's stream and the fixed seed would not fix the result.
-static DEVICE: Mutex<()> = Mutex::new(());
 
 const SIZE: usize = 1000;
 const EPISODE: usize = 200;
@@ -40,7 +38,7 @@ fn options(out_dir: &Path) -> SuiteOptions {
 
 #[test]
 fn tiny_pendulum_suite_has_the_d4rl_family() {
-    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
+    let _device = ember_tests::one_device_user();
     let dir = tempfile::tempdir().unwrap();
     let report = build_suite(&options(dir.path())).unwrap();
     let scores = &report.scores;
@@ -218,7 +216,7 @@ fn bad_input_is_refused_before_training() {
 /// scores list every snapshot of both processes.
 #[test]
 fn interrupted_suite_resumes_from_its_checkpoint() {
-    let _device = DEVICE.lock().unwrap_or_else(|e| e.into_inner());
+    let _device = ember_tests::one_device_user();
     let dir = tempfile::tempdir().unwrap();
     // 14 snapshots of a 3,000-step budget: one every 214 steps, so the checkpoint at step 1,498
     // (2,498 environment steps with the 1,000 warm-up steps) falls inside a 200-step episode.
