@@ -1,5 +1,6 @@
 //! What every Ember agent offers: deterministic batched actions, updates from a batch, and
 //! save/load; and the adapter that lets the runtime train an offline agent from a buffer.
+//! The policy traits live in `ember_envs` (no burn needed to act) and are re-exported here.
 
 use crate::algo::AgentCard;
 use ember_datasets::StateNormalizer;
@@ -9,22 +10,7 @@ use ember_engine::{Batch, Metrics, TransitionBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A policy over raw (unnormalised) observations, evaluated in batches; deterministic unless
-/// it offers [`Policy::sample_with_log_prob`].
-pub trait Policy {
-    /// One action per observation.
-    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>>;
-
-    /// For a stochastic policy: one sampled action per observation and its log-density over the
-    /// environment's action box (D4RL's `infos/action_log_probs`); `None` when the policy has
-    /// no density.
-    fn sample_with_log_prob(
-        &self,
-        _observations: &[Vec<f32>],
-    ) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
-        None
-    }
-}
+pub use ember_envs::{EpisodePolicy, FnPolicy, Policy};
 
 /// An agent trained from fixed dataset batches.
 pub trait OfflineAgent: Policy {
@@ -165,12 +151,20 @@ pub struct OfflineLearner<A> {
     pub buffer: TransitionBuffer,
     /// Written as `agent.json` into every checkpoint.
     pub card: AgentCard,
+    /// The run seed, from which the random streams restart at each checkpoint.
+    pub seed: u64,
+    /// The training device (its generator draws the minibatches).
+    pub device: Device,
 }
 
 impl<A: OfflineAgent> Learner for OfflineLearner<A> {
-    fn train_step(&mut self, step: usize) -> Metrics {
+    fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
         let batch = self.buffer.sample(self.agent.batch_size());
-        self.agent.update(&batch, step)
+        Ok(self.agent.update(&batch, step))
+    }
+
+    fn reseed(&mut self, step: usize) {
+        ember_engine::seed::reseed(&self.device, self.seed, step);
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {

@@ -1,8 +1,10 @@
-//! Behaviour cloning: a Gaussian policy fitted to the dataset's actions by maximum likelihood.
-//! The baseline every offline method must beat.
+//! Behaviour cloning: a Gaussian policy fitted to the dataset's actions by maximum likelihood,
+//! the baseline every offline method must beat (as in CORL's `any_percent_bc.py` and D4RL's
+//! BC rows; no paper of its own).
 
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
+use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
@@ -41,10 +43,29 @@ impl Default for BcConfig {
     }
 }
 
-impl BcConfig {
+impl OfflineAlgo for BcConfig {
+    const NAME: &'static str = "bc";
+
+    /// BC has no discount or target: only the widths and the batch are checked.
+    fn validate(&self) -> Result<(), String> {
+        verdict(common_problems(&self.hidden, 0.0, 1.0, self.batch_size))
+    }
+
     /// BC ignores rewards.
-    pub fn reward_scaling(&self) -> RewardScaling {
-        RewardScaling::None
+    fn data_prep(&self) -> DataPrep {
+        DataPrep {
+            normalize_states: self.normalize_states,
+            reward_scaling: RewardScaling::None,
+            action_clip_eps: 0.0,
+        }
+    }
+
+    fn build(&self, ctx: &BuildContext<'_>) -> Result<Box<dyn OfflineAgent>, RuntimeError> {
+        Ok(Box::new(Bc::new(
+            self.clone(),
+            ctx.spec.clone(),
+            ctx.device,
+        )))
     }
 }
 

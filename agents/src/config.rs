@@ -2,46 +2,17 @@
 //! budget and cadence, and the evaluation protocol. Presets live in `configs/`.
 
 use crate::algo::AlgoConfig;
+use crate::error::{Error, Result};
 use crate::imitation::ImitationConfig;
 use ember_engine::runtime::RunConfig;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::path::Path;
 
 /// Reads a TOML configuration file, naming the file and the problem on error.
-pub fn load_toml<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read config: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: invalid config: {e}", path.display()))
-}
-
-/// Command-line overrides of a configuration's budget and evaluation cadence, shared by the
-/// training commands (`ember train`, `ember train-online`, `d4rl-bench`).
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct RunOverrides {
-    /// Training steps (overrides the config).
-    #[arg(long)]
-    pub steps: Option<usize>,
-    /// Evaluate every this many steps (overrides the config).
-    #[arg(long)]
-    pub eval_every: Option<usize>,
-    /// Episodes per evaluation (overrides the config).
-    #[arg(long)]
-    pub eval_episodes: Option<usize>,
-}
-
-impl RunOverrides {
-    /// Writes the given overrides into a configuration's run and evaluation sections.
-    pub fn apply(&self, run: &mut RunConfig, eval: &mut EvalConfig) {
-        if let Some(steps) = self.steps {
-            run.steps = steps;
-        }
-        if let Some(every) = self.eval_every {
-            run.eval_every = every;
-        }
-        if let Some(episodes) = self.eval_episodes {
-            eval.episodes = episodes;
-        }
-    }
+        .map_err(|e| Error::file(path, format!("cannot read config: {e}")))?;
+    toml::from_str(&text).map_err(|e| Error::file(path, format!("invalid config: {e}")))
 }
 
 /// Evaluation protocol.
@@ -52,6 +23,20 @@ pub struct EvalConfig {
     pub episodes: usize,
     /// Offset added to the run seed for the evaluation environments (TD3+BC uses 100).
     pub seed_offset: u64,
+}
+
+impl EvalConfig {
+    /// Rejects a protocol that cannot score anything, naming the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.episodes == 0 {
+            return Err(
+                "eval episodes = 0: an evaluation needs at least one episode \
+                 (--eval-episodes N or [eval] episodes = N, N >= 1)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Default for EvalConfig {
@@ -92,7 +77,7 @@ impl TrainConfig {
     }
 
     /// Reads a TOML file, naming the file and the problem on error.
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
+    pub fn load(path: &Path) -> Result<Self> {
         load_toml(path)
     }
 

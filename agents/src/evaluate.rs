@@ -1,15 +1,16 @@
 //! Evaluation as the papers do it: deterministic actions, N full episodes, mean return and the
 //! D4RL-style normalised score.
 
-use crate::agent::Policy;
+use crate::agent::EpisodePolicy;
 use ember_datasets::scores::RefScores;
 use ember_engine::runtime::EvalReport;
 use ember_envs::EnvError;
 
 /// Runs `episodes` episodes of `policy` in environment `env` (episode k seeded `seed + k`,
-/// up to 10 environments stepped in parallel) and scores them against `reference`.
+/// up to 10 environments stepped in parallel, each one a slot of the policy) and scores them
+/// against `reference`.
 pub fn evaluate_policy(
-    policy: &dyn Policy,
+    policy: &mut dyn EpisodePolicy,
     env: &str,
     episodes: usize,
     seed: u64,
@@ -20,7 +21,7 @@ pub fn evaluate_policy(
         episodes,
         episodes.clamp(1, 10),
         seed,
-        |observations| policy.act(observations),
+        policy,
     )?;
     Ok(report(stats.returns, reference))
 }

@@ -13,6 +13,7 @@
 //!     device: "cpu".into(),
 //!     seed: 0,
 //!     run_dir: "runs/iql".into(),
+//!     base: None,
 //! };
 //! let outcome = train(&job).unwrap();
 //! println!("{:?}", outcome.summary.last().map(|r| r.mean()));
@@ -24,13 +25,16 @@ pub mod bc;
 pub mod checkpoint;
 pub mod collect;
 pub mod config;
+pub mod error;
 pub mod evaluate;
 pub mod gflownet;
 pub mod imitation;
 pub mod iql;
+pub mod method;
 pub mod odice;
 pub mod offline;
 pub mod online;
+#[cfg(feature = "plots")]
 pub mod plot;
 pub mod sac;
 pub mod saved_policy;
@@ -39,7 +43,8 @@ pub mod suite;
 pub mod td3bc;
 pub mod train;
 
-pub use agent::{ActionBounds, OfflineAgent, OfflineLearner, Policy, Spec};
+pub use agent::{ActionBounds, EpisodePolicy, OfflineAgent, OfflineLearner, Policy, Spec};
 pub use ember_datasets as datasets;
 pub use ember_engine as engine;
 pub use ember_envs as envs;
+pub use error::{Error, Result};

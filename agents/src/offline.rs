@@ -46,7 +46,8 @@ pub fn prepare(
         t = expert.stack(&t);
         rows
     });
-    let limit = 1.0 - algo.action_clip_eps();
+    let prep = algo.data_prep();
+    let limit = 1.0 - prep.action_clip_eps;
     for mut row in t.actions.rows_mut() {
         let row = row.as_slice_mut().expect("actions are contiguous");
         bounds.to_unit(row);
@@ -54,7 +55,7 @@ pub fn prepare(
     }
     let obs_dim = dataset.obs_dim();
     let act_dim = dataset.act_dim();
-    let normalizer = if algo.normalize_states() {
+    let normalizer = if prep.normalize_states {
         StateNormalizer::fit(&t.observations, 1e-3)
     } else {
         StateNormalizer::identity(obs_dim)
@@ -81,7 +82,7 @@ pub fn prepare(
         t.rewards = rewards.into();
         discriminator_loss = Some(loss);
     }
-    algo.reward_scaling().apply(&mut t);
+    prep.reward_scaling.apply(&mut t);
     let rewards: Vec<f32> = t.rewards.iter().copied().collect();
     let spec = Spec {
         obs_dim,

@@ -10,15 +10,15 @@ use crate::agent::{ActionBounds, Spec};
 use crate::checkpoint::{self, load_json, save_json};
 use crate::collect::push_state;
 use crate::config::{EvalConfig, load_toml};
+use crate::error::{Error, Result, bail};
 use crate::evaluate::evaluate_policy;
 use crate::sac::{Sac, SacCard, SacConfig};
-use anyhow::{Context, bail};
 use ember_datasets::{DatasetBuilder, DatasetError, OfflineDataset, StateNormalizer, d4rl};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::runtime::{self, Learner, RunConfig, RunSummary, RuntimeError};
 use ember_engine::{Metrics, ReplayBuffer, parse_device, seed::seed_everything};
 use ember_envs::{Env, Info, Space, VecEnv};
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{Rng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -85,7 +85,7 @@ impl OnlineConfig {
     }
 
     /// Reads a TOML file, naming the file and the problem on error.
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
+    pub fn load(path: &Path) -> Result<Self> {
         load_toml(path)
     }
 
@@ -132,7 +132,7 @@ pub struct OnlineOutcome {
 
 /// The problem shape of `env` for an agent acting in [-1, 1]: its action space must be a box
 /// with finite bounds.
-pub fn env_spec(env: &dyn Env) -> anyhow::Result<Spec> {
+pub fn env_spec(env: &dyn Env) -> Result<Spec> {
     let Space::Box { low, high } = env.action_space().clone() else {
         bail!("{}: SAC needs a continuous (box) action space", env.id());
     };
@@ -149,15 +149,14 @@ pub fn env_spec(env: &dyn Env) -> anyhow::Result<Spec> {
 }
 
 /// Runs `job`, resuming from the run directory's latest checkpoint when there is one.
-pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
+pub fn train_online(job: &OnlineJob) -> Result<OnlineOutcome> {
     let config = &job.config;
     let OnlineAlgoConfig::Sac(sac) = &config.algo;
     if let Err(problems) = sac.validate() {
         bail!("invalid sac configuration: {problems}");
     }
-    if config.run.steps == 0 {
-        bail!("the step budget is 0: give --steps N (N >= 1) or set [run] steps in the config");
-    }
+    config.run.validate().map_err(Error::Invalid)?;
+    config.eval.validate().map_err(Error::Invalid)?;
     if config.envs == 0 {
         bail!("envs = 0: give --envs K (K >= 1)");
     }
@@ -171,10 +170,9 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
     let device = parse_device(&job.device)?.autodiff();
     let rng = seed_everything(&device, job.seed);
 
-    std::fs::create_dir_all(&job.run_dir)
-        .with_context(|| format!("cannot create run directory {}", job.run_dir.display()))?;
-    std::fs::write(job.run_dir.join("config.toml"), config.to_toml())
-        .with_context(|| format!("cannot write {}", job.run_dir.join("config.toml").display()))?;
+    std::fs::create_dir_all(&job.run_dir).map_err(|e| Error::io(&job.run_dir, e))?;
+    let config_path = job.run_dir.join("config.toml");
+    std::fs::write(&config_path, config.to_toml()).map_err(|e| Error::io(&config_path, e))?;
     tracing::info!(
         algo = config.algo.name(),
         env = %job.env,
@@ -188,7 +186,7 @@ pub fn train_online(job: &OnlineJob) -> anyhow::Result<OnlineOutcome> {
     let eval_seed = job.seed + eval.seed_offset;
     let start = Instant::now();
     let summary = runtime::train(&mut learner, &job.run_dir, &config.run, |learner, _step| {
-        evaluate_policy(&learner.agent, &job.env, eval.episodes, eval_seed, None)
+        evaluate_policy(&mut learner.agent, &job.env, eval.episodes, eval_seed, None)
             .map_err(|e| e.to_string())
     })?;
     let seconds = start.elapsed().as_secs_f64();
@@ -254,7 +252,7 @@ impl OnlineLearner {
         job: &OnlineJob,
         rng: StdRng,
         device: &Device,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self> {
         let envs = VecEnv::from_fn(job.config.envs, || ember_envs::make(&job.env))?;
         let replay = ReplayBuffer::new(config.replay_capacity, spec.obs_dim, spec.act_dim);
         let mut learner = Self {
@@ -292,8 +290,9 @@ impl OnlineLearner {
     }
 
     /// One step in every environment, with uniformly random actions or the agent's samples;
-    /// records the transitions.
-    fn step_envs(&mut self, random: bool) {
+    /// records the transitions. Fails when an environment refuses an action or a recorded row
+    /// does not fit the log.
+    fn step_envs(&mut self, random: bool) -> Result<(), String> {
         let bounds = &self.agent.spec().action_bounds;
         let (mut actions, log_probs) = if random {
             let dim = self.agent.spec().act_dim;
@@ -325,10 +324,7 @@ impl OnlineLearner {
                 .collect(),
             None => Vec::new(),
         };
-        let steps = self
-            .envs
-            .step(&actions)
-            .expect("environments accept finite actions of their own width");
+        let steps = self.envs.step(&actions).map_err(|e| e.to_string())?;
         for (i, (mut action, step)) in actions.into_iter().zip(steps).enumerate() {
             if let Some(log) = self.log.as_mut().map(|log| &mut log.steps) {
                 log.push(
@@ -341,7 +337,7 @@ impl OnlineLearner {
                 )
                 .and_then(|()| log.push_info("action_log_probs", &[log_probs[i]]))
                 .and_then(|()| push_state(log, &states[i]))
-                .expect("one environment's steps have fixed widths");
+                .map_err(|e| e.to_string())?;
             }
             bounds.to_unit(&mut action);
             action.iter_mut().for_each(|a| *a = a.clamp(-1.0, 1.0));
@@ -366,6 +362,7 @@ impl OnlineLearner {
             };
         }
         self.env_steps += self.envs.len();
+        Ok(())
     }
 
     /// Host numbers as metrics (one-element tensors like the losses).
@@ -375,13 +372,14 @@ impl OnlineLearner {
 }
 
 impl Learner for OnlineLearner {
-    fn train_step(&mut self, _step: usize) -> Metrics {
+    fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
+        let failed = |message| RuntimeError::Step { step, message };
         if self.replay.is_empty() {
             while self.env_steps < self.agent.config().warmup_steps {
-                self.step_envs(true);
+                self.step_envs(true).map_err(failed)?;
             }
         }
-        self.step_envs(false);
+        self.step_envs(false).map_err(failed)?;
         let batch_size = self.agent.config().batch_size;
         let mut metrics = Metrics::new();
         for _ in 0..self.envs.len() {
@@ -394,7 +392,11 @@ impl Learner for OnlineLearner {
             metrics.push("train_return", self.scalar(mean));
         }
         metrics.push("env_steps", self.scalar(self.env_steps as f64));
-        metrics
+        Ok(metrics)
+    }
+
+    fn reseed(&mut self, step: usize) {
+        self.rng = ember_engine::seed::reseed(&self.device, self.seed, step);
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
@@ -416,7 +418,8 @@ impl Learner for OnlineLearner {
     }
 
     /// Restores networks, optimizers and the replay buffer; the environments start fresh
-    /// episodes and the host generator is re-seeded from the run seed and the step count.
+    /// episodes seeded from the run seed and the environment steps taken (the runtime then
+    /// restarts the generators, see [`Learner::reseed`]).
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
         let card: SacCard = load_json(dir, SacCard::FILE)?;
         self.agent.load(dir)?;
@@ -447,9 +450,7 @@ impl Learner for OnlineLearner {
             };
         }
         self.env_steps = card.env_steps;
-        let seed = self.seed.wrapping_add(card.env_steps as u64);
-        self.rng = StdRng::seed_from_u64(seed);
-        self.reset_envs(seed);
+        self.reset_envs(self.seed.wrapping_add(card.env_steps as u64));
         self.recent_returns.clear();
         Ok(())
     }

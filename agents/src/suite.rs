@@ -24,10 +24,9 @@
 //!   extend a suite or to end it at an earlier snapshot.
 
 use crate::collect::{Behaviour, CollectOptions, collect};
+use crate::error::{Error, Result, bail};
 use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
-use crate::plot::{Curve, Labels, line_chart};
 use crate::sac::SacPolicy;
-use anyhow::{Context, bail};
 use ember_datasets::{MetaValue, OfflineDataset, d4rl};
 use ember_engine::runtime::{Checkpoints, EvalPoint, MetricsLog};
 use ember_engine::{parse_device, seed::seed_everything};
@@ -106,7 +105,7 @@ pub struct SuiteReport {
 }
 
 /// Trains SAC and writes the five files and `reference_scores.json` into `options.out_dir`.
-pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
+pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
     let start = Instant::now();
     let env = ember_envs::make(&options.env)?;
     env_spec(env.as_ref())?;
@@ -185,13 +184,13 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
             progress: options.progress,
         };
         let mut env = ember_envs::make(&job.env)?;
-        anyhow::Ok(collect(env.as_mut(), behaviour, &options)?)
+        Ok::<_, Error>(collect(env.as_mut(), behaviour, &options)?)
     };
     let checkpoints = Checkpoints::new(&run_dir, 1);
     let open = |step: usize| {
         let dir = checkpoints.dir(step);
         SacPolicy::open(&dir, &device, true)
-            .with_context(|| format!("cannot reopen the snapshot {}", dir.display()))
+            .map_err(|e| Error::file(&dir, format!("cannot reopen the snapshot: {e}")))
     };
     let random = rollout(&Behaviour::Random, "random", options.seed)?;
     let (_, expert_policy) = open(expert_step)?;
@@ -259,11 +258,11 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
         d4rl::write(&path, &data)?;
         files.push((kind, path, data));
     }
+    #[cfg(feature = "plots")]
     plot_training(&options.out_dir.join(CURVE_FILE), &points, &scores)?;
     let scores_path = options.out_dir.join("reference_scores.json");
     let text = serde_json::to_string_pretty(&scores).expect("scores serialise");
-    std::fs::write(&scores_path, text + "\n")
-        .with_context(|| format!("cannot write {}", scores_path.display()))?;
+    std::fs::write(&scores_path, text + "\n").map_err(|e| Error::io(&scores_path, e))?;
     Ok(SuiteReport {
         files,
         scores,
@@ -272,12 +271,14 @@ pub fn build_suite(options: &SuiteOptions) -> anyhow::Result<SuiteReport> {
     })
 }
 
-/// The learning curve of the suite's SAC run, next to the files.
+/// The learning curve of the suite's SAC run, next to the files (with the `plots` feature).
 pub const CURVE_FILE: &str = "sac_curve.png";
 
 /// Draws SAC's evaluation return (mean ± std over the evaluation episodes) against training
 /// steps, with the reference scores and the medium target as flat lines.
-fn plot_training(path: &Path, points: &[EvalPoint], scores: &SuiteScores) -> anyhow::Result<()> {
+#[cfg(feature = "plots")]
+fn plot_training(path: &Path, points: &[EvalPoint], scores: &SuiteScores) -> Result<()> {
+    use crate::plot::{Curve, Labels, line_chart};
     let (first, last) = (points[0].step as f64, points[points.len() - 1].step as f64);
     let flat = |label: &str, value: f64| Curve {
         label: format!("{label} {value:.0}"),
@@ -302,7 +303,7 @@ fn plot_training(path: &Path, points: &[EvalPoint], scores: &SuiteScores) -> any
         flat("medium target", scores.medium_target),
         flat("random (ref min)", scores.ref_min_score),
     ];
-    Ok(line_chart(path, labels, &curves)?)
+    line_chart(path, labels, &curves).map_err(|e| Error::file(path, e))
 }
 
 /// The seed of a suite's SAC run, next to its `config.toml`.
@@ -311,22 +312,22 @@ const SEED_FILE: &str = "suite-seed.txt";
 /// Creates `run_dir` for a fresh run, or checks that the run it holds was started with the same
 /// SAC configuration, snapshot spacing (`steps / snapshots`) and seed, so that it can resume;
 /// the budget itself may change, so a suite can be extended or cut short at a snapshot.
-fn check_resume(run_dir: &Path, config: &OnlineConfig, seed: u64) -> anyhow::Result<()> {
+fn check_resume(run_dir: &Path, config: &OnlineConfig, seed: u64) -> Result<()> {
     let config_path = run_dir.join("config.toml");
     let seed_path = run_dir.join(SEED_FILE);
     if run_dir.exists() {
         let started = |path: &Path| {
-            std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "{} holds no resumable suite run: cannot read {}; remove it or choose \
+            std::fs::read_to_string(path).map_err(|e| {
+                Error::invalid(format!(
+                    "{} holds no resumable suite run: cannot read {} ({e}); remove it or choose \
                      another --out",
                     run_dir.display(),
                     path.display()
-                )
+                ))
             })
         };
         let mut earlier: OnlineConfig = toml::from_str(&started(&config_path)?)
-            .with_context(|| format!("{}: not a SAC configuration", config_path.display()))?;
+            .map_err(|e| Error::file(&config_path, format!("not a SAC configuration: {e}")))?;
         // The budget may grow or shrink as long as the snapshots stay on the same spacing.
         earlier.run.steps = config.run.steps;
         earlier.run.keep_checkpoints = config.run.keep_checkpoints;
@@ -350,14 +351,12 @@ fn check_resume(run_dir: &Path, config: &OnlineConfig, seed: u64) -> anyhow::Res
         tracing::info!(run = %run_dir.display(), "resuming the suite's SAC run");
         return Ok(());
     }
-    std::fs::create_dir_all(run_dir)
-        .with_context(|| format!("cannot create {}", run_dir.display()))?;
-    std::fs::write(&seed_path, format!("{seed}\n"))
-        .with_context(|| format!("cannot write {}", seed_path.display()))
+    std::fs::create_dir_all(run_dir).map_err(|e| Error::io(run_dir, e))?;
+    std::fs::write(&seed_path, format!("{seed}\n")).map_err(|e| Error::io(&seed_path, e))
 }
 
 /// Mean return of the episodes of `data` that end with a terminal or timeout flag.
-pub fn complete_mean_return(data: &OfflineDataset, what: &str) -> anyhow::Result<f64> {
+pub fn complete_mean_return(data: &OfflineDataset, what: &str) -> Result<f64> {
     let returns: Vec<f64> = data
         .episodes()
         .into_iter()

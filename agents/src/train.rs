@@ -3,9 +3,10 @@
 use crate::agent::{ActionBounds, OfflineLearner};
 use crate::algo::AgentCard;
 use crate::config::TrainConfig;
+use crate::error::{Error, Result, bail};
 use crate::evaluate::evaluate_policy;
+use crate::method::BuildContext;
 use crate::offline::{Demonstrations, prepare};
-use anyhow::{Context, bail};
 use ember_datasets::OfflineDataset;
 use ember_datasets::scores::RefScores;
 use ember_engine::runtime::{self, RunSummary};
@@ -31,6 +32,9 @@ pub struct TrainJob {
     pub seed: u64,
     /// Run directory (config, metrics, checkpoints).
     pub run_dir: PathBuf,
+    /// A trained checkpoint the method builds on (a frozen base policy), for methods that wrap
+    /// one; `None` for the others.
+    pub base: Option<PathBuf>,
 }
 
 /// What a finished job reports.
@@ -44,7 +48,7 @@ pub struct TrainOutcome {
 }
 
 /// Runs `job`, resuming from the run directory's latest checkpoint when there is one.
-pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
+pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
     if let Err(problems) = job.config.algo.validate() {
         bail!(
             "invalid {} configuration: {problems}",
@@ -57,9 +61,8 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
             bail!("invalid [imitation] configuration: {}", problems.join("; "));
         }
     }
-    if job.config.run.steps == 0 {
-        bail!("the step budget is 0: give --steps N (N >= 1) or set [run] steps in the config");
-    }
+    job.config.run.validate().map_err(Error::Invalid)?;
+    job.config.eval.validate().map_err(Error::Invalid)?;
     let dataset = ember_datasets::load(&job.dataset)?;
     let env = ember_envs::make(&job.env)?;
     let bounds = check_compatible(&dataset, env.as_ref(), &job.dataset)?;
@@ -78,10 +81,9 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
     let device = parse_device(&job.device)?.autodiff();
     seed_everything(&device, job.seed);
 
-    std::fs::create_dir_all(&job.run_dir)
-        .with_context(|| format!("cannot create run directory {}", job.run_dir.display()))?;
-    std::fs::write(job.run_dir.join("config.toml"), job.config.to_toml())
-        .with_context(|| format!("cannot write {}", job.run_dir.join("config.toml").display()))?;
+    std::fs::create_dir_all(&job.run_dir).map_err(|e| Error::io(&job.run_dir, e))?;
+    let config_path = job.run_dir.join("config.toml");
+    std::fs::write(&config_path, job.config.to_toml()).map_err(|e| Error::io(&config_path, e))?;
 
     let demos = expert.as_ref().map(|expert| Demonstrations {
         expert,
@@ -104,15 +106,19 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
         run_steps: job.config.run.steps,
         env: job.env.clone(),
         dataset: job.dataset.display().to_string(),
+        base: job.base.clone(),
     };
-    let agent = job
-        .config
-        .algo
-        .build(prepared.spec, job.config.run.steps, &device);
+    let ctx = BuildContext {
+        base: job.base.clone(),
+        ..BuildContext::new(prepared.spec, job.config.run.steps, &device)
+    };
+    let agent = job.config.algo.build(&ctx)?;
     let mut learner = OfflineLearner {
         agent,
         buffer: prepared.buffer,
         card,
+        seed: job.seed,
+        device: device.clone(),
     };
     let eval = job.config.eval.clone();
     let eval_seed = job.seed + eval.seed_offset;
@@ -122,7 +128,7 @@ pub fn train(job: &TrainJob) -> anyhow::Result<TrainOutcome> {
         &job.config.run,
         |learner, _step| {
             evaluate_policy(
-                &learner.agent,
+                &mut learner.agent,
                 &job.env,
                 eval.episodes,
                 eval_seed,
@@ -145,7 +151,7 @@ pub fn check_compatible(
     dataset: &OfflineDataset,
     env: &dyn ember_envs::Env,
     path: &Path,
-) -> anyhow::Result<ActionBounds> {
+) -> Result<ActionBounds> {
     let obs_dim = env.observation_space().dim();
     let Space::Box { low, high } = env.action_space().clone() else {
         bail!(

@@ -10,6 +10,7 @@ use ember::agent::{ActionBounds, OfflineAgent, Spec};
 use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
 use ember::engine::parse_device;
+use ember::method::BuildContext;
 use ember::sac::{Sac, SacConfig};
 use ember_bench::synthetic_buffer;
 use std::time::Duration;
@@ -38,7 +39,8 @@ fn gradient_steps(c: &mut Criterion) {
             let spec = spec.clone();
             let mut agent = AlgoConfig::by_name(algo)
                 .unwrap()
-                .build(spec, 1_000_000, &device);
+                .build(&BuildContext::new(spec, 1_000_000, &device))
+                .unwrap();
             let mut step = 0;
             group.bench_function(format!("{algo}/{device_name}"), |b| {
                 b.iter(|| {

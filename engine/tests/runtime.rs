@@ -1,16 +1,23 @@
-//! The training runtime's promises: resume from the latest checkpoint, stop on NaN keeping the
-//! last good checkpoint, and write the metrics files. A counter stands in for a network.
+//! The training runtime's promises: resume from the latest checkpoint (or an older one when the
+//! latest is corrupt), continue a crashed run exactly as if it had not crashed, stop on NaN
+//! keeping the last good checkpoint, and write the metrics files. A counter with a random walk
+//! stands in for a network.
 
 use burn::tensor::{Device, Tensor};
 use ember_engine::Metrics;
 use ember_engine::runtime::{EvalReport, Learner, MetricsLog, RunConfig, RuntimeError, train};
+use ember_engine::seed::stream_seed;
+use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::path::Path;
 
-/// Counts its steps; reports the count as `loss`, or NaN from step `nan_at` on.
+/// Counts its steps; reports the count as `loss`, or NaN from step `nan_at` on, and a random
+/// walk (its own host generator, restarted by `reseed`) as `noise`.
 struct Counter {
     count: f32,
     nan_at: Option<usize>,
+    fail_at: Option<usize>,
     steps_taken: usize,
+    rng: StdRng,
 }
 
 impl Counter {
@@ -18,13 +25,21 @@ impl Counter {
         Self {
             count: 0.0,
             nan_at,
+            fail_at: None,
             steps_taken: 0,
+            rng: StdRng::seed_from_u64(7),
         }
     }
 }
 
 impl Learner for Counter {
-    fn train_step(&mut self, step: usize) -> Metrics {
+    fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
+        if self.fail_at == Some(step) {
+            return Err(RuntimeError::Step {
+                step,
+                message: "the environment refused the action".into(),
+            });
+        }
         self.count += 1.0;
         self.steps_taken += 1;
         let value = if self.nan_at.is_some_and(|at| step >= at) {
@@ -33,8 +48,15 @@ impl Learner for Counter {
             self.count
         };
         let mut metrics = Metrics::new();
-        metrics.push("loss", Tensor::<1>::from_floats([value], &Device::flex()));
-        metrics
+        let device = Device::flex();
+        metrics.push("loss", Tensor::<1>::from_floats([value], &device));
+        let noise: f32 = self.rng.random();
+        metrics.push("noise", Tensor::<1>::from_floats([noise], &device));
+        Ok(metrics)
+    }
+
+    fn reseed(&mut self, step: usize) {
+        self.rng = StdRng::seed_from_u64(stream_seed(7, step));
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
@@ -150,4 +172,60 @@ fn nan_stops_the_run_and_keeps_the_last_good_checkpoint() {
     let summary = train(&mut resumed, dir.path(), &config(30), report).unwrap();
     assert_eq!((resumed.steps_taken, resumed.count), (10, 30.0));
     assert_eq!(summary.steps, 30);
+}
+
+/// A run that dies after its checkpoint at step 20 (rows for steps 21-25 already written) and is
+/// run again ends with the same metrics files as a run that never died.
+#[test]
+fn a_crashed_run_resumes_as_if_uninterrupted() {
+    let whole = tempfile::tempdir().unwrap();
+    train(&mut Counter::new(None), whole.path(), &config(40), report).unwrap();
+
+    let crashed = tempfile::tempdir().unwrap();
+    let mut dying = Counter::new(None);
+    dying.fail_at = Some(26);
+    let err = train(&mut dying, crashed.path(), &config(40), report)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("step 26 failed") && err.contains("refused"),
+        "{err}"
+    );
+    let partial = std::fs::read_to_string(crashed.path().join("train.csv")).unwrap();
+    assert!(partial.lines().any(|l| l.starts_with("25,")), "{partial}");
+    train(&mut Counter::new(None), crashed.path(), &config(40), report).unwrap();
+
+    for file in ["train.csv", "eval.csv", "metrics.jsonl"] {
+        let read = |dir: &Path| std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(read(crashed.path()), read(whole.path()), "{file}");
+    }
+}
+
+/// A truncated newest checkpoint is skipped with a warning; the run resumes from the one
+/// before it.
+#[test]
+fn a_corrupt_latest_checkpoint_falls_back_to_the_previous_one() {
+    let dir = tempfile::tempdir().unwrap();
+    train(&mut Counter::new(None), dir.path(), &config(30), report).unwrap();
+    let latest = dir.path().join("checkpoints/step-000000030/count.txt");
+    std::fs::write(&latest, "3").unwrap();
+    std::fs::write(&latest, "").unwrap();
+    let mut resumed = Counter::new(None);
+    let summary = train(&mut resumed, dir.path(), &config(40), report).unwrap();
+    assert_eq!((resumed.steps_taken, resumed.count), (20, 40.0));
+    assert_eq!(summary.steps, 40);
+
+    // With every checkpoint unreadable the run stops and says why.
+    for step in ["30", "40"] {
+        let path = dir
+            .path()
+            .join(format!("checkpoints/step-0000000{step}/count.txt"));
+        if path.exists() {
+            std::fs::write(path, "x").unwrap();
+        }
+    }
+    let err = train(&mut Counter::new(None), dir.path(), &config(50), report)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no checkpoint can be read"), "{err}");
 }

@@ -13,7 +13,7 @@
 //!   MuJoCo 3.17.0 with D4RL's observation layouts.
 //! * [`make`] / [`registered`]: create environments by name, with Gymnasium's time limits.
 //! * Wrappers [`TimeLimit`] and [`EpisodeStatistics`]; [`VecEnv`] and [`evaluate`] for batched,
-//!   parallel, deterministic policy evaluation.
+//!   parallel, deterministic policy evaluation of a [`Policy`] or a stateful [`EpisodePolicy`].
 
 #![warn(missing_docs)]
 
@@ -26,6 +26,7 @@ pub mod gfn;
 pub mod maze;
 #[cfg(feature = "mujoco")]
 pub mod mujoco;
+mod policy;
 mod registry;
 mod space;
 mod vec_env;
@@ -34,6 +35,7 @@ pub mod wrappers;
 pub use env::{Env, Info, Step};
 pub use error::EnvError;
 pub use evaluate::{EvalStats, evaluate};
+pub use policy::{EpisodePolicy, FnPolicy, Policy};
 pub use registry::{make, registered};
 pub use space::Space;
 pub use vec_env::VecEnv;

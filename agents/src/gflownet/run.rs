@@ -117,7 +117,7 @@ pub fn train_run<T: Task>(
     options: &RunOptions,
 ) -> Result<RunReport, RuntimeError> {
     let mut log = match &options.run_dir {
-        Some(dir) => Some(MetricsLog::open(dir)?),
+        Some(dir) => Some(MetricsLog::open(dir, 0)?),
         None => None,
     };
     let mut history = History {

@@ -1,6 +1,10 @@
 //! IQL hyperparameters; defaults are the official MuJoCo-locomotion preset.
 
+use super::Iql;
+use crate::agent::OfflineAgent;
+use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
 /// IQL hyperparameters (see `configs/iql/*.toml` for the per-domain presets).
@@ -55,5 +59,34 @@ impl Default for IqlConfig {
             reward_scaling: RewardScaling::Locomotion,
             action_clip_eps: 1e-5,
         }
+    }
+}
+
+impl OfflineAlgo for IqlConfig {
+    const NAME: &'static str = "iql";
+
+    fn validate(&self) -> Result<(), String> {
+        let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
+        if !(self.expectile > 0.0 && self.expectile < 1.0) {
+            problems.push(format!(
+                "expectile = {}: must lie in (0, 1)",
+                self.expectile
+            ));
+        }
+        verdict(problems)
+    }
+
+    /// IQL keeps raw states and clips dataset actions just inside (-1, 1).
+    fn data_prep(&self) -> DataPrep {
+        DataPrep {
+            normalize_states: false,
+            reward_scaling: self.reward_scaling,
+            action_clip_eps: self.action_clip_eps,
+        }
+    }
+
+    fn build(&self, ctx: &BuildContext<'_>) -> Result<Box<dyn OfflineAgent>, RuntimeError> {
+        let agent = Iql::new(self.clone(), ctx.spec.clone(), ctx.run_steps, ctx.device);
+        Ok(Box::new(agent))
     }
 }

@@ -1,4 +1,9 @@
-//! Implicit Q-Learning (Kostrikov et al., 2022), as in the official code: expectile value
+//! "Offline Reinforcement Learning with Implicit Q-Learning" (Kostrikov, Nair & Levine, ICLR
+//! 2022; arXiv:2110.06169). Checked against the official JAX code, `ikostrikov/implicit_q_learning`
+//! (`learner.py`, `critic.py`, `actor.py`, `configs/`), as read in `shared/specs/cdsa_and_bases.md`
+//! §2.1.
+//!
+//! Implicit Q-Learning as in the official code: expectile value
 //! regression against a target twin critic, advantage-weighted regression for the actor, and a
 //! critic trained towards r + gamma * V(s').
 

@@ -1,7 +1,11 @@
 //! O-DICE hyperparameters; defaults are the official offline-RL configuration.
 
 use super::FDivergence;
+use super::Odice;
+use crate::agent::OfflineAgent;
+use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
 /// How the value gradient treats the two ends of the residual r + gamma V(s') - V(s).
@@ -78,5 +82,37 @@ impl Default for OdiceConfig {
             normalize_states: false,
             reward_scaling: RewardScaling::Locomotion,
         }
+    }
+}
+
+impl OfflineAlgo for OdiceConfig {
+    const NAME: &'static str = "odice";
+
+    fn validate(&self) -> Result<(), String> {
+        let mut problems =
+            common_problems(&self.value_hidden, self.gamma, self.tau, self.batch_size);
+        if !(self.lambda > 0.0 && self.lambda < 1.0 && self.eta >= 0.0) {
+            problems.push(format!(
+                "lambda = {}, eta = {}: need 0 < lambda < 1, eta >= 0",
+                self.lambda, self.eta
+            ));
+        }
+        verdict(problems)
+    }
+
+    fn data_prep(&self) -> DataPrep {
+        DataPrep {
+            normalize_states: self.normalize_states,
+            reward_scaling: self.reward_scaling,
+            action_clip_eps: 0.0,
+        }
+    }
+
+    fn build(&self, ctx: &BuildContext<'_>) -> Result<Box<dyn OfflineAgent>, RuntimeError> {
+        Ok(Box::new(Odice::new(
+            self.clone(),
+            ctx.spec.clone(),
+            ctx.device,
+        )))
     }
 }

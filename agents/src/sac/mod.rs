@@ -1,4 +1,8 @@
-//! Soft Actor-Critic (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms and Applications"):
+//! "Soft Actor-Critic Algorithms and Applications" (Haarnoja et al., 2018; arXiv:1812.05905).
+//! Written from the paper's algorithm and hyperparameter table (automatic entropy tuning, twin
+//! critics); no reference code was diffed line by line.
+//!
+//! Soft Actor-Critic:
 //! a tanh-squashed Gaussian actor, twin critics with a Polyak target and an entropy
 //! temperature tuned towards a target entropy. Trained online by [`crate::online`]; its
 //! snapshots are policies for dataset collection ([`SacPolicy`]).

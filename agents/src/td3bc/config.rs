@@ -1,6 +1,10 @@
 //! TD3+BC hyperparameters; defaults are the paper's (all D4RL datasets share them).
 
+use super::Td3Bc;
+use crate::agent::OfflineAgent;
+use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
 /// TD3+BC hyperparameters.
@@ -49,5 +53,33 @@ impl Default for Td3BcConfig {
             normalize_states: true,
             reward_scaling: RewardScaling::None,
         }
+    }
+}
+
+impl OfflineAlgo for Td3BcConfig {
+    const NAME: &'static str = "td3bc";
+
+    fn validate(&self) -> Result<(), String> {
+        let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
+        if self.policy_freq == 0 {
+            problems.push("policy_freq = 0: must be at least 1".into());
+        }
+        verdict(problems)
+    }
+
+    fn data_prep(&self) -> DataPrep {
+        DataPrep {
+            normalize_states: self.normalize_states,
+            reward_scaling: self.reward_scaling,
+            action_clip_eps: 0.0,
+        }
+    }
+
+    fn build(&self, ctx: &BuildContext<'_>) -> Result<Box<dyn OfflineAgent>, RuntimeError> {
+        Ok(Box::new(Td3Bc::new(
+            self.clone(),
+            ctx.spec.clone(),
+            ctx.device,
+        )))
     }
 }

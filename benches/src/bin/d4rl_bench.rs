@@ -3,9 +3,9 @@
 //! writes and prints the table. `d4rl-bench run-one DIR` is the per-run child process.
 
 use clap::Parser;
-use ember::config::RunOverrides;
 use ember_bench::d4rl::report::Report;
 use ember_bench::d4rl::{Grid, grid, run};
+use ember_cli::run_args::RunOverrides;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;

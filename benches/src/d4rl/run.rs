@@ -57,6 +57,7 @@ pub fn run_cell(dir: &Path) -> anyhow::Result<()> {
         device: spec.device.clone(),
         seed: spec.seed,
         run_dir: dir.to_path_buf(),
+        base: None,
     })?;
     let evaluations = MetricsLog::evaluations(dir)?;
     let result = RunResult {

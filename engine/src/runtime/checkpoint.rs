@@ -78,13 +78,43 @@ impl Checkpoints {
         }
         let name = fs::read_to_string(&latest).map_err(|e| RuntimeError::io(&latest, e))?;
         let dir = self.root.join(name.trim());
+        let step = Self::step_of(&dir)?;
+        Ok(Some((dir, step)))
+    }
+
+    /// Every checkpoint directory on disk, the one `latest` names first, then the others from
+    /// the newest step down: what a resume tries in turn when a checkpoint cannot be read.
+    pub fn newest_first(&self) -> Result<Vec<PathBuf>, RuntimeError> {
+        if !self.root.exists() {
+            return Ok(Vec::new());
+        }
+        let mut dirs: Vec<PathBuf> = fs::read_dir(&self.root)
+            .map_err(|e| RuntimeError::io(&self.root, e))?
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with("step-"))
+            .map(|entry| entry.path())
+            .collect();
+        dirs.sort();
+        dirs.reverse();
+        let named = fs::read_to_string(self.root.join("latest"))
+            .ok()
+            .map(|name| self.root.join(name.trim()));
+        if let Some(named) = named {
+            dirs.retain(|d| *d != named);
+            dirs.insert(0, named);
+        }
+        Ok(dirs)
+    }
+
+    /// The step a checkpoint directory was written at (from its `state.json`).
+    pub fn step_of(dir: &Path) -> Result<usize, RuntimeError> {
         let state_path = dir.join("state.json");
         let text = fs::read_to_string(&state_path).map_err(|e| RuntimeError::io(&state_path, e))?;
         let state: State = serde_json::from_str(&text).map_err(|e| RuntimeError::Checkpoint {
             path: state_path.clone(),
             problem: e.to_string(),
         })?;
-        Ok(Some((dir, state.step)))
+        Ok(state.step)
     }
 
     fn prune(&self) -> Result<(), RuntimeError> {
@@ -132,5 +162,15 @@ mod tests {
             })
             .count();
         assert_eq!(kept, 2);
+        let order = ckpt.newest_first().unwrap();
+        assert_eq!(order, vec![ckpt.dir(30), ckpt.dir(20)]);
+        // A `latest` that names an older checkpoint (a crash between rename and pointer) is
+        // still tried first.
+        fs::write(dir.path().join("checkpoints/latest"), "step-000000020").unwrap();
+        assert_eq!(
+            ckpt.newest_first().unwrap(),
+            vec![ckpt.dir(20), ckpt.dir(30)]
+        );
+        assert_eq!(Checkpoints::step_of(&ckpt.dir(30)).unwrap(), 30);
     }
 }

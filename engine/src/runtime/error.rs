@@ -33,6 +33,9 @@ pub enum RuntimeError {
         value: f64,
         last_good: String,
     },
+    /// A training step failed (an environment refused an action, a buffer was empty, ...).
+    #[error("training step {step} failed: {message}")]
+    Step { step: usize, message: String },
     /// Evaluation failed (environment or policy error).
     #[error("evaluation at step {step} failed: {message}")]
     Eval { step: usize, message: String },

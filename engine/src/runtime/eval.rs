@@ -1,6 +1,16 @@
-//! The result of one periodic evaluation.
+//! What one periodic evaluation returns: any [`Evaluation`] becomes a row of `eval.csv`;
+//! [`EvalReport`] is the return-based kind that control tasks use.
 
+use crate::MetricsRow;
 use serde::{Deserialize, Serialize};
+
+/// The result of one evaluation, as the runtime logs and shows it.
+pub trait Evaluation {
+    /// The metrics written to `eval.csv` and `metrics.jsonl` (fixed keys across evaluations).
+    fn row(&self) -> MetricsRow;
+    /// A few words for the progress bar and the log, e.g. `score 95.1`.
+    fn headline(&self) -> String;
+}
 
 /// Returns of N evaluation episodes and their D4RL-style normalised score.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -25,5 +35,25 @@ impl EvalReport {
         let mean = self.mean();
         let n = self.returns.len().max(1) as f64;
         (self.returns.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / n).sqrt()
+    }
+}
+
+impl Evaluation for EvalReport {
+    /// `return_mean`, `return_std`, and `normalized_score` when reference scores are known.
+    fn row(&self) -> MetricsRow {
+        let mut row = MetricsRow::new();
+        row.insert("return_mean".into(), self.mean());
+        row.insert("return_std".into(), self.std());
+        if let Some(score) = self.normalized {
+            row.insert("normalized_score".into(), score);
+        }
+        row
+    }
+
+    fn headline(&self) -> String {
+        match self.normalized {
+            Some(score) => format!("score {score:.1}"),
+            None => format!("return {:.1} ± {:.1}", self.mean(), self.std()),
+        }
     }
 }

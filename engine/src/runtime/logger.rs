@@ -1,5 +1,7 @@
 //! Metrics of a run as JSON lines (`metrics.jsonl`, every record) and CSV (`train.csv`,
 //! `eval.csv`, one fixed header each, taken from the first row), and the evaluations read back.
+//! A resumed run first cuts the files back to its checkpoint's step, so rows written after that
+//! checkpoint by the interrupted process are not doubled.
 
 use super::RuntimeError;
 use crate::MetricsRow;
@@ -17,10 +19,12 @@ pub struct MetricsLog {
 }
 
 impl MetricsLog {
-    /// Opens (or creates) the metric files in `dir`.
-    pub fn open(dir: &Path) -> Result<Self, RuntimeError> {
+    /// Opens (or creates) the metric files in `dir`, keeping only the rows of steps up to
+    /// `through` (the step a run resumes from; 0 for a fresh run).
+    pub fn open(dir: &Path, through: usize) -> Result<Self, RuntimeError> {
         std::fs::create_dir_all(dir).map_err(|e| RuntimeError::io(dir, e))?;
         let path = dir.join("metrics.jsonl");
+        truncate(dir, through)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             jsonl: BufWriter::new(append(&path)?),
@@ -123,6 +127,52 @@ impl MetricsLog {
         }
         Ok(by_step.into_values().collect())
     }
+}
+
+/// Drops the rows after step `through` from `metrics.jsonl` and from the CSV file of every kind
+/// it names (a line cut short by a crash is dropped too).
+fn truncate(dir: &Path, through: usize) -> Result<(), RuntimeError> {
+    let path = dir.join("metrics.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut kept = String::new();
+    for line in text.lines() {
+        let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if let Some(kind) = row["kind"].as_str() {
+            kinds.insert(kind.to_string());
+        }
+        if row["step"].as_u64().is_some_and(|s| s as usize <= through) {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    std::fs::write(&path, kept).map_err(|e| RuntimeError::io(&path, e))?;
+    for kind in kinds {
+        let csv = dir.join(format!("{kind}.csv"));
+        let Ok(text) = std::fs::read_to_string(&csv) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        let rows: Vec<&str> = lines
+            .filter(|line| {
+                let step = line.split(',').next().and_then(|s| s.parse::<usize>().ok());
+                step.is_some_and(|s| s <= through)
+            })
+            .collect();
+        // With no row left the file goes, so the next row's keys make a fresh header.
+        let result = if rows.is_empty() {
+            std::fs::remove_file(&csv)
+        } else {
+            std::fs::write(&csv, format!("{header}\n{}\n", rows.join("\n")))
+        };
+        result.map_err(|e| RuntimeError::io(&csv, e))?;
+    }
+    Ok(())
 }
 
 fn append(path: &Path) -> Result<File, RuntimeError> {

@@ -9,6 +9,6 @@ mod run;
 
 pub use checkpoint::Checkpoints;
 pub use error::RuntimeError;
-pub use eval::EvalReport;
+pub use eval::{EvalReport, Evaluation};
 pub use logger::{EvalPoint, MetricsLog};
 pub use run::{Learner, RunConfig, RunSummary, train};

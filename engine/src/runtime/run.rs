@@ -1,6 +1,12 @@
-//! The training loop.
+//! The training loop every learner reuses (offline, online, GFlowNet): step budget, periodic
+//! evaluation, checkpoints written atomically, resume (falling back to an older checkpoint when
+//! the newest cannot be read), metrics files, a progress bar and a NaN guard.
+//!
+//! Determinism across a resume: after each checkpoint the learner restarts its random streams
+//! from (run seed, step) ([`Learner::reseed`]), and a resumed learner does the same after
+//! loading, so a resumed CPU run draws exactly what the uninterrupted run drew.
 
-use super::{Checkpoints, EvalReport, MetricsLog, RuntimeError};
+use super::{Checkpoints, EvalReport, Evaluation, MetricsLog, RuntimeError};
 use crate::{Metrics, MetricsRow};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -9,8 +15,12 @@ use std::path::{Path, PathBuf};
 /// Something the runtime can train: one gradient step at a time, saved and restored by files.
 pub trait Learner {
     /// Performs the gradient step numbered `step` (0-based) and returns its metrics, still on
-    /// the device.
-    fn train_step(&mut self, step: usize) -> Metrics;
+    /// the device; an error (an environment refusing an action, say) stops the run.
+    fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError>;
+    /// Restarts every random stream the learner draws from (the device generator, host
+    /// samplers) from its run seed and `step`; see [`crate::seed::reseed`]. Called after each
+    /// checkpoint and after a resume, so both continue alike.
+    fn reseed(&mut self, step: usize);
     /// Writes every piece of state needed to resume (networks, optimizers) into `dir`.
     fn save(&self, dir: &Path) -> Result<(), RuntimeError>;
     /// Restores the state written by [`Learner::save`].
@@ -50,40 +60,56 @@ impl Default for RunConfig {
 
 /// What a finished run reports.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RunSummary {
+pub struct RunSummary<E = EvalReport> {
     /// Steps completed, including those of a resumed-from checkpoint.
     pub steps: usize,
-    /// Every evaluation, with its step.
-    pub evaluations: Vec<(usize, EvalReport)>,
+    /// Every evaluation of this process, with its step.
+    pub evaluations: Vec<(usize, E)>,
     /// Path of the last checkpoint written.
     pub checkpoint: Option<PathBuf>,
 }
 
-impl RunSummary {
+impl<E> RunSummary<E> {
     /// The last evaluation, if any.
-    pub fn last(&self) -> Option<&EvalReport> {
+    pub fn last(&self) -> Option<&E> {
         self.evaluations.last().map(|(_, report)| report)
     }
 }
 
-/// Trains `learner` for `config.steps` steps in `run_dir`, resuming from its latest checkpoint
-/// when there is one. `evaluate` runs the current policy and returns its episode returns.
-pub fn train<L: Learner>(
+impl RunConfig {
+    /// Rejects a budget or cadence that cannot run, naming the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.steps == 0 {
+            return Err(
+                "the step budget is 0: give --steps N (N >= 1) or set [run] steps in the config"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Trains `learner` for `config.steps` steps in `run_dir`, resuming from its latest readable
+/// checkpoint when there is one. `evaluate` scores the current learner at `step`.
+pub fn train<L: Learner, E: Evaluation>(
     learner: &mut L,
     run_dir: &Path,
     config: &RunConfig,
-    mut evaluate: impl FnMut(&mut L, usize) -> Result<EvalReport, String>,
-) -> Result<RunSummary, RuntimeError> {
+    mut evaluate: impl FnMut(&mut L, usize) -> Result<E, String>,
+) -> Result<RunSummary<E>, RuntimeError> {
+    config
+        .validate()
+        .map_err(|message| RuntimeError::Step { step: 0, message })?;
     let checkpoints = Checkpoints::new(run_dir, config.keep_checkpoints);
-    let mut log = MetricsLog::open(run_dir)?;
     let mut start = 0;
     let mut last_checkpoint = None;
-    if let Some((dir, step)) = checkpoints.latest()? {
-        learner.load(&dir)?;
+    if let Some((dir, step)) = resume(learner, &checkpoints)? {
+        learner.reseed(step);
         tracing::info!(step, checkpoint = %dir.display(), "resuming");
         start = step;
         last_checkpoint = Some(dir);
     }
+    let mut log = MetricsLog::open(run_dir, start)?;
 
     let bar = progress_bar(config, start);
     let mut summary = RunSummary {
@@ -96,7 +122,7 @@ pub fn train<L: Learner>(
     let due = |every: usize, step: usize| every > 0 && step.is_multiple_of(every);
 
     for step in start..config.steps {
-        let metrics = learner.train_step(step);
+        let metrics = learner.train_step(step)?;
         let done = step + 1;
         let last = done == config.steps;
         let evaluate_now = due(config.eval_every, done) || last;
@@ -111,28 +137,15 @@ pub fn train<L: Learner>(
                 step: done,
                 message,
             })?;
-            let mut row = MetricsRow::new();
-            row.insert("return_mean".into(), report.mean());
-            row.insert("return_std".into(), report.std());
-            if let Some(score) = report.normalized {
-                row.insert("normalized_score".into(), score);
-            }
-            log.write("eval", done, &row)?;
-            score_text = match report.normalized {
-                Some(score) => format!(" score {score:.1}"),
-                None => format!(" return {:.1}", report.mean()),
-            };
-            tracing::info!(
-                step = done,
-                return_mean = format!("{:.1}", report.mean()),
-                return_std = format!("{:.1}", report.std()),
-                "evaluation:{score_text}"
-            );
+            log.write("eval", done, &report.row())?;
+            score_text = format!(" {}", report.headline());
+            tracing::info!(step = done, "evaluation:{score_text}");
             summary.evaluations.push((done, report));
         }
         if checkpoint_now {
             let dir = checkpoints.save(done, |dir| learner.save(dir))?;
             last_checkpoint = Some(dir);
+            learner.reseed(done);
         }
         if let Some(bar) = &bar {
             bar.inc(1);
@@ -147,6 +160,45 @@ pub fn train<L: Learner>(
     }
     summary.checkpoint = last_checkpoint;
     Ok(summary)
+}
+
+/// Loads the newest checkpoint that reads back whole, warning about each one that does not;
+/// `None` when there is none. Fails only when checkpoints exist and none can be read.
+fn resume<L: Learner>(
+    learner: &mut L,
+    checkpoints: &Checkpoints,
+) -> Result<Option<(PathBuf, usize)>, RuntimeError> {
+    let candidates = checkpoints.newest_first()?;
+    let mut problems = Vec::new();
+    for dir in candidates {
+        match Checkpoints::step_of(&dir).and_then(|step| learner.load(&dir).map(|()| step)) {
+            Ok(step) => {
+                if !problems.is_empty() {
+                    tracing::warn!(
+                        checkpoint = %dir.display(),
+                        "resuming from an older checkpoint: {}",
+                        problems.join("; ")
+                    );
+                }
+                return Ok(Some((dir, step)));
+            }
+            Err(e) => {
+                tracing::warn!("cannot resume from {}: {e}", dir.display());
+                problems.push(e.to_string());
+            }
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(None),
+        false => Err(RuntimeError::Checkpoint {
+            path: checkpoints
+                .dir(0)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            problem: format!("no checkpoint can be read: {}", problems.join("; ")),
+        }),
+    }
 }
 
 fn guard(row: &MetricsRow, step: usize, last_good: &Option<PathBuf>) -> Result<(), RuntimeError> {

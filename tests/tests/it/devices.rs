@@ -7,6 +7,7 @@ use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
 use ember::engine::burn::tensor::{Device, Tensor, TensorData};
 use ember::engine::{Batch, parse_device};
+use ember::method::BuildContext;
 
 const OBS: usize = 5;
 const ACT: usize = 2;
@@ -56,9 +57,13 @@ fn compare(name: &str, other: Device) {
     let cpu = parse_device("cpu").unwrap().autodiff();
     let other = other.autodiff();
     let weights = tempfile::tempdir().unwrap();
-    let mut a = algo(name).build(spec(), 100, &cpu);
+    let mut a = algo(name)
+        .build(&BuildContext::new(spec(), 100, &cpu))
+        .unwrap();
     a.save(weights.path()).unwrap();
-    let mut b = algo(name).build(spec(), 100, &other);
+    let mut b = algo(name)
+        .build(&BuildContext::new(spec(), 100, &other))
+        .unwrap();
     b.load(weights.path()).unwrap();
 
     let ma = a.update(&batch(&cpu), 0).read();

@@ -25,6 +25,7 @@ fn train_bundled(preset: &str, expert: Option<PathBuf>) -> (f64, f64) {
         device: "cpu".into(),
         seed: 0,
         run_dir: run_dir.path().to_path_buf(),
+        base: None,
     };
     let outcome = train(&job).unwrap();
     let reference = outcome

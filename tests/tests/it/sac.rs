@@ -43,8 +43,8 @@ fn sac_solves_pendulum() {
     let device = parse_device("cpu").unwrap().autodiff();
     seed_everything(&device, 0);
     let spec = env_spec(ember::envs::make("pendulum").unwrap().as_ref()).unwrap();
-    let untrained = Sac::new(sac, spec, &device);
-    let before = evaluate_policy(&untrained, "pendulum", episodes, eval_seed, None)
+    let mut untrained = Sac::new(sac, spec, &device);
+    let before = evaluate_policy(&mut untrained, "pendulum", episodes, eval_seed, None)
         .unwrap()
         .mean();
 
@@ -67,17 +67,17 @@ fn sac_solves_pendulum() {
 
     // The snapshot is a policy: deterministic, it scores exactly what the run reported.
     let cpu = parse_device("cpu").unwrap();
-    let (card, policy) = SacPolicy::open(run_dir.path(), &cpu, false).unwrap();
+    let (card, mut policy) = SacPolicy::open(run_dir.path(), &cpu, false).unwrap();
     assert_eq!(
         (card.env.as_str(), card.env_steps),
         ("pendulum", outcome.env_steps)
     );
-    let reopened = evaluate_policy(&policy, "pendulum", episodes, eval_seed, None)
+    let reopened = evaluate_policy(&mut policy, "pendulum", episodes, eval_seed, None)
         .unwrap()
         .mean();
     assert!((reopened - after).abs() < 1e-3, "{reopened} vs {after}");
-    let (_, sampler) = SacPolicy::open(run_dir.path(), &cpu, true).unwrap();
-    let sampled = evaluate_policy(&sampler, "pendulum", episodes, eval_seed, None)
+    let (_, mut sampler) = SacPolicy::open(run_dir.path(), &cpu, true).unwrap();
+    let sampled = evaluate_policy(&mut sampler, "pendulum", episodes, eval_seed, None)
         .unwrap()
         .mean();
     println!("sac pendulum: stochastic snapshot {sampled:.1}");
@@ -85,9 +85,9 @@ fn sac_solves_pendulum() {
     assert_ne!(sampled, reopened, "sampling changed nothing");
 
     // What `ember eval` and `ember collect --policy` open: the same policy, by its card.
-    let saved = SavedPolicy::open(run_dir.path(), &cpu, false).unwrap();
+    let mut saved = SavedPolicy::open(run_dir.path(), &cpu, false).unwrap();
     assert_eq!((saved.method.as_str(), saved.dataset), ("sac", None));
-    let evaluated = evaluate_policy(saved.policy.as_ref(), "pendulum", episodes, eval_seed, None)
+    let evaluated = evaluate_policy(&mut saved.policy, "pendulum", episodes, eval_seed, None)
         .unwrap()
         .mean();
     assert!((evaluated - after).abs() < 1e-3, "{evaluated} vs {after}");

@@ -32,7 +32,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = parse_device(&args.device)?;
-    let saved = SavedPolicy::open(&args.checkpoint, &device, false)?;
+    let mut saved = SavedPolicy::open(&args.checkpoint, &device, false)?;
     let env = args.env.unwrap_or(saved.env.clone());
     let reference = match args.dataset.or(saved.dataset) {
         Some(dataset) => match ember::datasets::load(&dataset) {
@@ -44,13 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    let report = evaluate_policy(
-        saved.policy.as_ref(),
-        &env,
-        args.episodes,
-        args.seed,
-        reference,
-    )?;
+    let report = evaluate_policy(&mut saved.policy, &env, args.episodes, args.seed, reference)?;
     print!(
         "{} on {env}: return {:.1} +- {:.1} over {} episodes",
         saved.method,

@@ -3,7 +3,7 @@
 
 use anyhow::bail;
 use ember::algo::AlgoConfig;
-use ember::config::{EvalConfig, RunOverrides, TrainConfig};
+use ember::config::{EvalConfig, TrainConfig};
 use ember::engine::runtime::RunConfig;
 use ember::online::{OnlineAlgoConfig, OnlineConfig};
 use std::path::Path;
@@ -24,7 +24,7 @@ pub trait AlgoFile: Sized {
 impl AlgoFile for TrainConfig {
     const NAMES: &'static [&'static str] = AlgoConfig::NAMES;
     fn load(path: &Path) -> anyhow::Result<Self> {
-        TrainConfig::load(path)
+        Ok(TrainConfig::load(path)?)
     }
     fn defaults(name: &str) -> Option<Self> {
         AlgoConfig::by_name(name).map(TrainConfig::defaults)
@@ -37,7 +37,7 @@ impl AlgoFile for TrainConfig {
 impl AlgoFile for OnlineConfig {
     const NAMES: &'static [&'static str] = OnlineAlgoConfig::NAMES;
     fn load(path: &Path) -> anyhow::Result<Self> {
-        OnlineConfig::load(path)
+        Ok(OnlineConfig::load(path)?)
     }
     fn defaults(name: &str) -> Option<Self> {
         OnlineAlgoConfig::by_name(name).map(OnlineConfig::defaults)
@@ -75,6 +75,37 @@ pub fn configure<C: AlgoFile>(config: Option<&Path>, algo: Option<&str>) -> anyh
     }
 }
 
+/// Command-line overrides of a configuration's budget and evaluation cadence, shared by the
+/// training commands (`ember train`, `ember train-online`, `d4rl-bench`).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct RunOverrides {
+    /// Training steps (overrides the config).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Evaluate every this many steps (overrides the config).
+    #[arg(long)]
+    pub eval_every: Option<usize>,
+    /// Episodes per evaluation (overrides the config).
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+}
+
+impl RunOverrides {
+    /// Writes the given overrides into a configuration's run and evaluation sections.
+    pub fn apply(&self, run: &mut RunConfig, eval: &mut EvalConfig) {
+        if let Some(steps) = self.steps {
+            run.steps = steps;
+        }
+        if let Some(every) = self.eval_every {
+            run.eval_every = every;
+        }
+        if let Some(episodes) = self.eval_episodes {
+            eval.episodes = episodes;
+        }
+    }
+}
+
+/// The flags every training command shares: budget and cadence overrides, device, seed.
 #[derive(clap::Args)]
 pub struct RunArgs {
     #[command(flatten)]

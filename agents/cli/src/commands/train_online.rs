@@ -1,7 +1,7 @@
 //! `ember train-online --algo sac --env ENV [--config C] [--steps N] [--seed S] [--device D]
 //! [--run-dir DIR] [--envs K]`.
 
-use super::run_args::{RunArgs, configure};
+use crate::run_args::{RunArgs, configure};
 use ember::online::{OnlineConfig, OnlineJob, train_online};
 use std::path::PathBuf;
 use std::process::ExitCode;

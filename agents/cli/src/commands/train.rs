@@ -1,7 +1,7 @@
 //! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F] --env ENV [--device D]
 //! [--config C] [--steps N] [--seed S]`.
 
-use super::run_args::{RunArgs, configure};
+use crate::run_args::{RunArgs, configure};
 use ember::config::TrainConfig;
 use ember::train::{TrainJob, train};
 use std::path::PathBuf;
@@ -50,6 +50,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         device: args.run.device,
         seed: args.run.seed,
         run_dir,
+        base: None,
     };
     let outcome = train(&job)?;
     println!("run directory: {}", job.run_dir.display());

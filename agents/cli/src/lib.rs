@@ -1,15 +1,12 @@
-//! Command-line parsing and dispatch.
+//! The `ember` command: argument types (clap), the commands' glue, and the flags every
+//! training command shares ([`run_args`]). Kept apart from the `ember` library so a program
+//! that embeds the library compiles no clap.
 
-mod collect;
-mod collect_suite;
-mod eval;
-mod gfn;
-mod inspect;
-mod run_args;
-mod train;
-mod train_online;
+mod commands;
+pub mod run_args;
 
 use clap::{Parser, Subcommand};
+use commands::{collect, collect_suite, eval, gfn, inspect, train, train_online};
 use std::process::ExitCode;
 
 /// Ember: offline reinforcement learning and imitation on burn.

@@ -1,0 +1,9 @@
+//! One module per subcommand: its arguments and what it runs.
+
+pub mod collect;
+pub mod collect_suite;
+pub mod eval;
+pub mod gfn;
+pub mod inspect;
+pub mod train;
+pub mod train_online;
