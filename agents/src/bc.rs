@@ -69,12 +69,18 @@ impl OfflineAlgo for BcConfig {
     }
 }
 
+/// BC's network, saved and loaded as one module like every agent's.
+#[derive(Module, Debug)]
+struct BcNets {
+    policy: GaussianPolicy,
+}
+
 /// A behaviour-cloning agent.
 pub struct Bc {
     config: BcConfig,
     spec: Spec,
     device: Device,
-    policy: GaussianPolicy,
+    nets: BcNets,
     opt: ModuleOptimizer,
 }
 
@@ -89,7 +95,7 @@ impl Bc {
         }
         .init(device);
         Self {
-            policy,
+            nets: BcNets { policy },
             opt: AdamConfig::new().init(),
             device: device.clone(),
             config,
@@ -101,12 +107,15 @@ impl Bc {
 impl OfflineAgent for Bc {
     fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
         let loss = self
+            .nets
             .policy
             .log_prob(batch.observations.clone(), batch.actions.clone())
             .mean()
             .neg();
-        let grads = GradientsParams::from_grads(loss.backward(), &self.policy);
-        self.policy = self.opt.step(self.config.lr, self.policy.clone(), grads);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.nets.policy);
+        self.nets.policy = self
+            .opt
+            .step(self.config.lr, self.nets.policy.clone(), grads);
         let mut metrics = Metrics::new();
         metrics.push("bc_loss", loss);
         metrics
@@ -117,12 +126,12 @@ impl OfflineAgent for Bc {
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
-        save_module(&self.policy, dir, "policy")?;
+        save_module(&self.nets, dir, "nets")?;
         save_optimizer(&self.opt, dir, "policy")
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.policy = load_module(self.policy.clone(), dir, "policy")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         self.opt = load_optimizer(self.opt.clone(), dir, "policy")?;
         Ok(())
     }
@@ -131,7 +140,7 @@ impl OfflineAgent for Bc {
 impl Policy for Bc {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         self.spec.act(observations, &self.device, |obs| {
-            self.policy.valid().act(obs)
+            self.nets.policy.valid().act(obs)
         })
     }
 }

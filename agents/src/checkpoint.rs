@@ -2,6 +2,7 @@
 
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::ModuleOptimizer;
+use ember_engine::burn::store::ModuleRecord;
 use ember_engine::runtime::{Checkpoints, RuntimeError};
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
@@ -39,12 +40,29 @@ pub fn save_module<M: Module>(module: &M, dir: &Path, name: &str) -> Result<(), 
 
 /// Loads `dir/name.bpk` into a module of the same structure.
 pub fn load_module<M: Module>(module: M, dir: &Path, name: &str) -> Result<M, RuntimeError> {
+    load_record(module, dir, name, false)
+}
+
+/// Loads the part of `dir/name.bpk` that `module` covers, e.g. a struct holding only the
+/// `actor` field of an agent's networks: every parameter of `module` must be in the file, the
+/// file's other networks are skipped.
+pub fn load_module_part<M: Module>(module: M, dir: &Path, name: &str) -> Result<M, RuntimeError> {
+    load_record(module, dir, name, true)
+}
+
+fn load_record<M: Module>(
+    module: M,
+    dir: &Path,
+    name: &str,
+    allow_unused: bool,
+) -> Result<M, RuntimeError> {
     let path = dir.join(format!("{name}.bpk"));
     if !path.exists() {
         return Err(problem(&path, "file missing"));
     }
+    let record = ModuleRecord::load(&path).map_err(|e| problem(&path, e))?;
     module
-        .try_load_file(&path)
+        .try_load_record(record.allow_unused(allow_unused))
         .map_err(|e| problem(&path, format!("does not match this agent: {e}")))
 }
 

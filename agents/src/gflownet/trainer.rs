@@ -32,13 +32,19 @@ use std::path::Path;
 /// A trajectory of a task's environment.
 pub type TrajectoryOf<T> = Trajectory<<<T as Task>::Env as GfnEnv>::State>;
 
+/// A GFlowNet's estimators, saved and loaded as one module.
+#[derive(Module, Debug)]
+struct GfnNets {
+    model: GfnModel,
+    log_z: LogZ,
+}
+
 /// A GFlowNet (optionally order-preserving) on a [`Task`].
 pub struct GflowNet<T: Task> {
     task: T,
     config: GfnConfig,
     device: Device,
-    model: GfnModel,
-    log_z: LogZ,
+    nets: GfnNets,
     opt: ModuleOptimizer,
     opt_z: ModuleOptimizer,
     replay: Replay<<T::Env as GfnEnv>::State>,
@@ -69,10 +75,12 @@ impl<T: Task> GflowNet<T> {
         };
         Ok(Self {
             replay: Replay::new(config.replay_capacity),
-            log_z: LogZ::new(device),
+            nets: GfnNets {
+                log_z: LogZ::new(device),
+                model,
+            },
             opt: adam(),
             opt_z: adam(),
-            model,
             device: device.clone(),
             rng,
             task,
@@ -92,7 +100,7 @@ impl<T: Task> GflowNet<T> {
 
     /// The current `log Z` (meaningless for OP-TB, which never trains it).
     pub fn log_z(&self) -> f64 {
-        f64::from(self.log_z.value.val().into_scalar::<f32>())
+        f64::from(self.nets.log_z.value.val().into_scalar::<f32>())
     }
 
     fn inference_device(&self) -> Device {
@@ -102,7 +110,7 @@ impl<T: Task> GflowNet<T> {
     /// Samples `n` trajectories with `exploration` (no gradients).
     pub fn sample(&mut self, n: usize, exploration: Exploration) -> Vec<TrajectoryOf<T>> {
         let partial = self.config.loss == LossKind::Fl;
-        let model = self.model.valid();
+        let model = self.nets.model.valid();
         let device = self.inference_device();
         sample_trajectories(
             &self.task,
@@ -128,7 +136,8 @@ impl<T: Task> GflowNet<T> {
             .map(|ok| !ok)
             .collect();
         let invalid = Tensor::from_data(TensorData::new(invalid, [n, na]), &device);
-        self.model
+        self.nets
+            .model
             .valid()
             .forward_log_probs(x, invalid, 1.0)
             .exp()
@@ -166,14 +175,14 @@ impl<T: Task> GflowNet<T> {
         self.replay.extend(&fresh);
         let (loss, metrics) = self.loss(&batch);
         let mut grads = loss.backward();
-        let model_grads = GradientsParams::from_module(&mut grads, &self.model);
-        let z_grads = GradientsParams::from_module(&mut grads, &self.log_z);
-        self.model = self
+        let model_grads = GradientsParams::from_module(&mut grads, &self.nets.model);
+        let z_grads = GradientsParams::from_module(&mut grads, &self.nets.log_z);
+        self.nets.model = self
             .opt
-            .step(self.config.lr, self.model.clone(), model_grads);
-        self.log_z = self
+            .step(self.config.lr, self.nets.model.clone(), model_grads);
+        self.nets.log_z = self
             .opt_z
-            .step(self.config.lr_logz, self.log_z.clone(), z_grads);
+            .step(self.config.lr_logz, self.nets.log_z.clone(), z_grads);
         (metrics, fresh)
     }
 
@@ -182,7 +191,7 @@ impl<T: Task> GflowNet<T> {
         let c = self.config.clone();
         let env = self.task.env();
         let inputs = RowInputs::new(env, batch);
-        let (mut rows, learned_reward) = self.model.row_terms(&inputs, &self.device);
+        let (mut rows, learned_reward) = self.nets.model.row_terms(&inputs, &self.device);
         let clip = |v: f64| v.max(c.log_reward_min) as f32;
         if c.loss == LossKind::Fl {
             let energy = match &learned_reward {
@@ -201,7 +210,7 @@ impl<T: Task> GflowNet<T> {
         let log_r: Vec<f32> = batch.iter().map(|t| clip(t.score.log_reward)).collect();
         let op = c.order_preserving;
         let terms = FlowTerms::new(&rows, &lengths, (!op).then_some(&log_r[..]), &self.device);
-        let log_z = self.log_z.value.val();
+        let log_z = self.nets.log_z.value.val();
         let mut metrics = Metrics::new();
         let balance = balance_loss(c.loss, &terms, log_z.clone(), c.subtb_lambda, !op);
         let mut total = balance.clone();
@@ -285,17 +294,15 @@ impl<T: Task> GflowNet<T> {
         }
     }
 
-    /// Writes the estimators to `dir` (`model.bpk`, `log_z.bpk`).
+    /// Writes the estimators to `dir` (`nets.bpk`).
     pub fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
         std::fs::create_dir_all(dir).map_err(|e| RuntimeError::io(dir, e))?;
-        save_module(&self.model, dir, "model")?;
-        save_module(&self.log_z, dir, "log_z")
+        save_module(&self.nets, dir, "nets")
     }
 
     /// Restores the estimators written by [`GflowNet::save`] (same task and hyperparameters).
     pub fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.model = load_module(self.model.clone(), dir, "model")?;
-        self.log_z = load_module(self.log_z.clone(), dir, "log_z")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         Ok(())
     }
 }

@@ -12,16 +12,22 @@ use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
 
+/// IQL's networks, saved and loaded as one module.
+#[derive(Module, Debug)]
+struct IqlNets {
+    actor: GaussianPolicy,
+    critic: TwinQ,
+    target_critic: TwinQ,
+    value: Mlp,
+}
+
 /// IQL: value V(s), twin critic Q(s, a) with a Polyak target, Gaussian actor with tanh mean.
 pub struct Iql {
     config: IqlConfig,
     spec: Spec,
     decay_steps: usize,
     device: Device,
-    actor: GaussianPolicy,
-    critic: TwinQ,
-    target_critic: TwinQ,
-    value: Mlp,
+    nets: IqlNets,
     actor_opt: ModuleOptimizer,
     critic_opt: ModuleOptimizer,
     value_opt: ModuleOptimizer,
@@ -49,10 +55,12 @@ impl Iql {
             .init(device);
         Self {
             decay_steps: config.actor_decay_steps.unwrap_or(run_steps),
-            target_critic: target_copy(&critic),
-            critic,
-            actor,
-            value,
+            nets: IqlNets {
+                target_critic: target_copy(&critic),
+                critic,
+                actor,
+                value,
+            },
             actor_opt: AdamConfig::new().init(),
             critic_opt: AdamConfig::new().init(),
             value_opt: AdamConfig::new().init(),
@@ -81,32 +89,45 @@ impl OfflineAgent for Iql {
         let mut metrics = Metrics::new();
 
         // Value: expectile regression towards the target critic.
-        let target_q = self.target_critic.min(obs.clone(), act.clone()).detach();
-        let v = self.value.forward(obs.clone());
+        let target_q = self
+            .nets
+            .target_critic
+            .min(obs.clone(), act.clone())
+            .detach();
+        let v = self.nets.value.forward(obs.clone());
         let value_loss = expectile_loss(target_q.clone() - v.clone(), c.expectile);
-        let grads = GradientsParams::from_grads(value_loss.backward(), &self.value);
-        self.value = self.value_opt.step(c.value_lr, self.value.clone(), grads);
+        let grads = GradientsParams::from_grads(value_loss.backward(), &self.nets.value);
+        self.nets.value = self
+            .value_opt
+            .step(c.value_lr, self.nets.value.clone(), grads);
 
         // Actor: advantage-weighted regression with the just-updated value.
-        let v_new = self.value.forward(obs.clone()).detach();
+        let v_new = self.nets.value.forward(obs.clone()).detach();
         let advantage = target_q.clone() - v_new;
         let weights = awr_weights(advantage.clone(), c.temperature, c.max_weight);
-        let log_prob = self.actor.log_prob(obs.clone(), act.clone());
+        let log_prob = self.nets.actor.log_prob(obs.clone(), act.clone());
         let actor_loss = (weights * log_prob).mean().neg();
-        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.actor);
+        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.nets.actor);
         let actor_lr = cosine_decay(c.actor_lr, step, self.decay_steps);
-        self.actor = self.actor_opt.step(actor_lr, self.actor.clone(), grads);
+        self.nets.actor = self
+            .actor_opt
+            .step(actor_lr, self.nets.actor.clone(), grads);
 
         // Critic: r + gamma * (1 - done) * V(s').
-        let next_v = self.value.forward(batch.next_observations.clone()).detach();
+        let next_v = self
+            .nets
+            .value
+            .forward(batch.next_observations.clone())
+            .detach();
         let target = batch.rewards.clone() + batch.masks.clone() * next_v.mul_scalar(c.gamma);
-        let (q1, q2) = self.critic.forward(obs, act);
+        let (q1, q2) = self.nets.critic.forward(obs, act);
         let critic_loss = ((q1.clone() - target.clone()).square() + (q2 - target).square()).mean();
-        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
-        self.critic = self
+        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.nets.critic);
+        self.nets.critic = self
             .critic_opt
-            .step(c.critic_lr, self.critic.clone(), grads);
-        self.target_critic = soft_update(self.target_critic.clone(), &self.critic, c.tau);
+            .step(c.critic_lr, self.nets.critic.clone(), grads);
+        self.nets.target_critic =
+            soft_update(self.nets.target_critic.clone(), &self.nets.critic, c.tau);
 
         metrics.push("value_loss", value_loss);
         metrics.push("actor_loss", actor_loss);
@@ -122,20 +143,14 @@ impl OfflineAgent for Iql {
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
-        save_module(&self.actor, dir, "actor")?;
-        save_module(&self.critic, dir, "critic")?;
-        save_module(&self.target_critic, dir, "target_critic")?;
-        save_module(&self.value, dir, "value")?;
+        save_module(&self.nets, dir, "nets")?;
         save_optimizer(&self.actor_opt, dir, "actor")?;
         save_optimizer(&self.critic_opt, dir, "critic")?;
         save_optimizer(&self.value_opt, dir, "value")
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.actor = load_module(self.actor.clone(), dir, "actor")?;
-        self.critic = load_module(self.critic.clone(), dir, "critic")?;
-        self.target_critic = load_module(self.target_critic.clone(), dir, "target_critic")?;
-        self.value = load_module(self.value.clone(), dir, "value")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         self.actor_opt = load_optimizer(self.actor_opt.clone(), dir, "actor")?;
         self.critic_opt = load_optimizer(self.critic_opt.clone(), dir, "critic")?;
         self.value_opt = load_optimizer(self.value_opt.clone(), dir, "value")?;
@@ -146,7 +161,7 @@ impl OfflineAgent for Iql {
 impl Policy for Iql {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         self.spec.act(observations, &self.device, |obs| {
-            self.actor.valid().act(obs)
+            self.nets.actor.valid().act(obs)
         })
     }
 }

@@ -14,14 +14,20 @@ use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
 
+/// O-DICE's networks, saved and loaded as one module.
+#[derive(Module, Debug)]
+struct OdiceNets {
+    value: Vec<Mlp>,
+    target_value: Vec<Mlp>,
+    policy: GaussianPolicy,
+}
+
 /// O-DICE: value heads V(s) trained on the f-divergence dual, policy by weighted BC.
 pub struct Odice {
     config: OdiceConfig,
     spec: Spec,
     device: Device,
-    value: Vec<Mlp>,
-    target_value: Vec<Mlp>,
-    policy: GaussianPolicy,
+    nets: OdiceNets,
     value_opt: ModuleOptimizer,
     policy_opt: ModuleOptimizer,
 }
@@ -53,9 +59,11 @@ impl Odice {
             .with_weight_decay(Some(WeightDecayConfig::new(config.policy_weight_decay)))
             .init();
         Self {
-            target_value: target_copy(&value),
-            value,
-            policy,
+            nets: OdiceNets {
+                target_value: target_copy(&value),
+                value,
+                policy,
+            },
             value_opt: AdamConfig::new().init(),
             policy_opt,
             device: device.clone(),
@@ -75,20 +83,25 @@ impl Odice {
         let c = &self.config;
         let (obs, next) = (batch.observations.clone(), batch.next_observations.clone());
         let discount = batch.masks.clone().mul_scalar(c.gamma);
-        let target_s = heads(&self.target_value, obs.clone()).min_dim(1).detach();
-        let target_next = heads(&self.target_value, next.clone()).min_dim(1).detach();
+        let target_s = heads(&self.nets.target_value, obs.clone())
+            .min_dim(1)
+            .detach();
+        let target_next = heads(&self.nets.target_value, next.clone())
+            .min_dim(1)
+            .detach();
         let forward_residual =
             |v_s: Tensor<2>| batch.rewards.clone() + discount.clone() * target_next.clone() - v_s;
-        let grads_of = |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), &self.value);
+        let grads_of =
+            |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), &self.nets.value);
 
-        let v_s = heads(&self.value, obs.clone());
+        let v_s = heads(&self.nets.value, obs.clone());
         let delta_f = forward_residual(v_s.clone());
         let grads = match c.mode {
             GradientMode::Semi | GradientMode::True => {
                 let delta = if c.mode == GradientMode::Semi {
                     delta_f.clone()
                 } else {
-                    let v_next = heads(&self.value, next);
+                    let v_next = heads(&self.nets.value, next);
                     batch.rewards.clone() + discount * v_next - v_s.clone()
                 };
                 grads_of(
@@ -99,21 +112,21 @@ impl Odice {
             GradientMode::Orthogonal => {
                 // Three graphs, as burn's backward consumes its graph: the dual's forward part
                 // (through V(s)), its backward part (through V(s')) and the linear term.
-                let flat = |grads: GradientsParams| FlatGrads::new(&grads, &self.value);
+                let flat = |grads: GradientsParams| FlatGrads::new(&grads, &self.nets.value);
                 let g_f = flat(grads_of(
                     c.f.f_star(delta_f.clone()).mean().mul_scalar(c.lambda),
                 ));
-                let v_next = heads(&self.value, next);
+                let v_next = heads(&self.nets.value, next);
                 let delta_b = batch.rewards.clone() + discount * v_next - target_s;
                 let g_b = flat(grads_of(
                     c.f.f_star(delta_b).mean().mul_scalar(c.lambda * c.eta),
                 ));
-                let v_s_again = heads(&self.value, obs);
+                let v_s_again = heads(&self.nets.value, obs);
                 let g_v = flat(grads_of(v_s_again.mean().mul_scalar(1.0 - c.lambda)));
                 let one = Tensor::<1>::ones([1], &self.device);
                 g_v.axpy(one.clone(), &g_f)
                     .axpy(one, &g_b.orthogonal_to(&g_f))
-                    .into_params(&self.value)
+                    .into_params(&self.nets.value)
             }
         };
         (grads, delta_f.detach(), v_s)
@@ -124,20 +137,24 @@ impl OfflineAgent for Odice {
     fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
         let c = &self.config;
         let (grads, delta_f, v_s) = self.value_gradient(batch);
-        self.value = self.value_opt.step(c.value_lr, self.value.clone(), grads);
-        self.target_value = soft_update(self.target_value.clone(), &self.value, c.tau);
+        self.nets.value = self
+            .value_opt
+            .step(c.value_lr, self.nets.value.clone(), grads);
+        self.nets.target_value =
+            soft_update(self.nets.target_value.clone(), &self.nets.value, c.tau);
 
         // Weighted behaviour cloning with the residual from before this step's value update;
         // with twin V the two heads' weights are averaged.
         let weights = c.f.policy_weight(delta_f.clone()).mean_dim(1);
         let log_prob = self
+            .nets
             .policy
             .log_prob(batch.observations.clone(), batch.actions.clone());
         let policy_loss = (weights.clone() * log_prob).mean().neg();
-        let grads = GradientsParams::from_grads(policy_loss.backward(), &self.policy);
-        self.policy = self
+        let grads = GradientsParams::from_grads(policy_loss.backward(), &self.nets.policy);
+        self.nets.policy = self
             .policy_opt
-            .step(c.policy_lr, self.policy.clone(), grads);
+            .step(c.policy_lr, self.nets.policy.clone(), grads);
 
         let mut metrics = Metrics::new();
         metrics.push("policy_loss", policy_loss);
@@ -152,17 +169,13 @@ impl OfflineAgent for Odice {
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
-        save_module(&self.value, dir, "value")?;
-        save_module(&self.target_value, dir, "target_value")?;
-        save_module(&self.policy, dir, "policy")?;
+        save_module(&self.nets, dir, "nets")?;
         save_optimizer(&self.value_opt, dir, "value")?;
         save_optimizer(&self.policy_opt, dir, "policy")
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.value = load_module(self.value.clone(), dir, "value")?;
-        self.target_value = load_module(self.target_value.clone(), dir, "target_value")?;
-        self.policy = load_module(self.policy.clone(), dir, "policy")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         self.value_opt = load_optimizer(self.value_opt.clone(), dir, "value")?;
         self.policy_opt = load_optimizer(self.policy_opt.clone(), dir, "policy")?;
         Ok(())
@@ -172,7 +185,7 @@ impl OfflineAgent for Odice {
 impl Policy for Odice {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         self.spec.act(observations, &self.device, |obs| {
-            self.policy.valid().act(obs)
+            self.nets.policy.valid().act(obs)
         })
     }
 }
@@ -226,7 +239,7 @@ mod tests {
         semi.update(&batch(&device), 0);
         orthogonal.update(&batch(&device), 0);
         let probe = batch(&device).next_observations;
-        let diff = (heads(&semi.value, probe.clone()) - heads(&orthogonal.value, probe))
+        let diff = (heads(&semi.nets.value, probe.clone()) - heads(&orthogonal.nets.value, probe))
             .abs()
             .max()
             .into_scalar::<f32>();

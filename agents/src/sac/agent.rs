@@ -18,6 +18,15 @@ struct Temperature {
     log_alpha: Param<Tensor<1>>,
 }
 
+/// SAC's networks, saved and loaded as one module ([`super::SacPolicy`] reopens the actor alone).
+#[derive(Module, Debug)]
+struct SacNets {
+    actor: TanhGaussianPolicy,
+    critic: TwinQ,
+    target_critic: TwinQ,
+    temperature: Temperature,
+}
+
 /// SAC: tanh-Gaussian actor, twin critics with a Polyak target, automatic entropy tuning.
 /// Actions live in [-1, 1]; the spec maps them onto the environment's box.
 pub struct Sac {
@@ -25,10 +34,7 @@ pub struct Sac {
     spec: Spec,
     device: Device,
     target_entropy: f32,
-    actor: TanhGaussianPolicy,
-    critic: TwinQ,
-    target_critic: TwinQ,
-    temperature: Temperature,
+    nets: SacNets,
     actor_opt: ModuleOptimizer,
     critic_opt: ModuleOptimizer,
     alpha_opt: ModuleOptimizer,
@@ -47,10 +53,12 @@ impl Sac {
         };
         Self {
             target_entropy: config.target_entropy.unwrap_or(-(spec.act_dim as f32)),
-            target_critic: target_copy(&critic),
-            critic,
-            actor,
-            temperature,
+            nets: SacNets {
+                target_critic: target_copy(&critic),
+                critic,
+                actor,
+                temperature,
+            },
             actor_opt: AdamConfig::new().init(),
             critic_opt: AdamConfig::new().init(),
             alpha_opt: AdamConfig::new().init(),
@@ -75,14 +83,14 @@ impl Sac {
     pub fn update(&mut self, batch: &Batch) -> Metrics {
         let c = &self.config;
         let obs = batch.observations.clone();
-        let alpha = self.temperature.log_alpha.val().exp().detach();
+        let alpha = self.nets.temperature.log_alpha.val().exp().detach();
         let mut metrics = Metrics::new();
 
         // Critics: regress both onto the soft Bellman target of the target critics, computed
         // without recording a graph.
         let next_obs = batch.next_observations.clone().without_autodiff();
-        let (next_action, next_log_prob) = self.actor.valid().sample(next_obs.clone());
-        let next_q = self.target_critic.valid().min(next_obs, next_action);
+        let (next_action, next_log_prob) = self.nets.actor.valid().sample(next_obs.clone());
+        let next_q = self.nets.target_critic.valid().min(next_obs, next_action);
         let target = soft_target(
             batch.rewards.clone().without_autodiff(),
             batch.masks.clone().without_autodiff(),
@@ -92,35 +100,38 @@ impl Sac {
             c.gamma,
         );
         let target = target.autodiff();
-        let (q1, q2) = self.critic.forward(obs.clone(), batch.actions.clone());
+        let (q1, q2) = self.nets.critic.forward(obs.clone(), batch.actions.clone());
         let critic_loss = ((q1.clone() - target.clone()).square().mean()
             + (q2 - target).square().mean())
         .mul_scalar(0.5);
-        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
-        self.critic = self
+        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.nets.critic);
+        self.nets.critic = self
             .critic_opt
-            .step(c.critic_lr, self.critic.clone(), grads);
+            .step(c.critic_lr, self.nets.critic.clone(), grads);
 
         // Actor: maximise the soft value of its own reparameterised actions, scored by a frozen
         // copy of the critics so the backward pass skips their weight gradients.
-        let (action, log_prob) = self.actor.sample(obs.clone());
-        let q = target_copy(&self.critic).min(obs, action);
+        let (action, log_prob) = self.nets.actor.sample(obs.clone());
+        let q = target_copy(&self.nets.critic).min(obs, action);
         let actor_loss = actor_loss(log_prob.clone(), q, alpha.clone());
-        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.actor);
-        self.actor = self.actor_opt.step(c.actor_lr, self.actor.clone(), grads);
+        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.nets.actor);
+        self.nets.actor = self
+            .actor_opt
+            .step(c.actor_lr, self.nets.actor.clone(), grads);
 
         // Temperature: move the policy's entropy towards the target.
         let alpha_loss = alpha_loss(
-            self.temperature.log_alpha.val(),
+            self.nets.temperature.log_alpha.val(),
             log_prob.clone(),
             self.target_entropy,
         );
-        let grads = GradientsParams::from_grads(alpha_loss.backward(), &self.temperature);
-        self.temperature = self
-            .alpha_opt
-            .step(c.alpha_lr, self.temperature.clone(), grads);
+        let grads = GradientsParams::from_grads(alpha_loss.backward(), &self.nets.temperature);
+        self.nets.temperature =
+            self.alpha_opt
+                .step(c.alpha_lr, self.nets.temperature.clone(), grads);
 
-        self.target_critic = soft_update(self.target_critic.clone(), &self.critic, c.tau);
+        self.nets.target_critic =
+            soft_update(self.nets.target_critic.clone(), &self.nets.critic, c.tau);
 
         metrics.push("critic_loss", critic_loss);
         metrics.push("actor_loss", actor_loss);
@@ -134,15 +145,12 @@ impl Sac {
     /// Environment actions sampled from the stochastic policy (exploration), with their
     /// log-densities over the action box.
     pub fn explore(&self, observations: &[Vec<f32>]) -> (Vec<Vec<f32>>, Vec<f32>) {
-        sample(&self.actor, &self.spec, &self.device, observations)
+        sample(&self.nets.actor, &self.spec, &self.device, observations)
     }
 
     /// Writes networks and optimizers into `dir`.
     pub fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
-        save_module(&self.actor, dir, "actor")?;
-        save_module(&self.critic, dir, "critic")?;
-        save_module(&self.target_critic, dir, "target_critic")?;
-        save_module(&self.temperature, dir, "temperature")?;
+        save_module(&self.nets, dir, "nets")?;
         save_optimizer(&self.actor_opt, dir, "actor")?;
         save_optimizer(&self.critic_opt, dir, "critic")?;
         save_optimizer(&self.alpha_opt, dir, "temperature")
@@ -150,10 +158,7 @@ impl Sac {
 
     /// Restores what [`Sac::save`] wrote.
     pub fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.actor = load_module(self.actor.clone(), dir, "actor")?;
-        self.critic = load_module(self.critic.clone(), dir, "critic")?;
-        self.target_critic = load_module(self.target_critic.clone(), dir, "target_critic")?;
-        self.temperature = load_module(self.temperature.clone(), dir, "temperature")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         self.actor_opt = load_optimizer(self.actor_opt.clone(), dir, "actor")?;
         self.critic_opt = load_optimizer(self.critic_opt.clone(), dir, "critic")?;
         self.alpha_opt = load_optimizer(self.alpha_opt.clone(), dir, "temperature")?;
@@ -164,7 +169,7 @@ impl Sac {
 /// The deterministic evaluation policy `tanh(mean)`.
 impl Policy for Sac {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        act(&self.actor, &self.spec, &self.device, observations)
+        act(&self.nets.actor, &self.spec, &self.device, observations)
     }
 }
 

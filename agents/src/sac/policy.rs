@@ -4,7 +4,8 @@
 use super::SacConfig;
 use super::agent::{act, sample};
 use crate::agent::{Policy, Spec};
-use crate::checkpoint::{load_json, load_module, resolve_checkpoint};
+use crate::checkpoint::{load_json, load_module_part, resolve_checkpoint};
+use ember_engine::burn::module::Module;
 use ember_engine::burn::tensor::Device;
 use ember_engine::nn::TanhGaussianPolicy;
 use ember_engine::runtime::RuntimeError;
@@ -27,6 +28,13 @@ pub struct SacCard {
 impl SacCard {
     /// File name of the card inside a checkpoint directory.
     pub const FILE: &'static str = "sac";
+}
+
+/// The actor out of a SAC checkpoint's networks (`nets.bpk` also holds the critics and the
+/// temperature); the field is named as in the agent's networks.
+#[derive(Module, Debug)]
+struct SavedActor {
+    actor: TanhGaussianPolicy,
 }
 
 /// A trained SAC actor: deterministic `tanh(mean)` actions, or samples of the tanh-Gaussian
@@ -52,7 +60,7 @@ impl SacPolicy {
         let spec = &card.spec;
         let actor =
             TanhGaussianPolicy::new(spec.obs_dim, &card.config.hidden, spec.act_dim, device);
-        let actor = load_module(actor, &dir, "actor")?;
+        let SavedActor { actor } = load_module_part(SavedActor { actor }, &dir, "nets")?;
         let policy = Self {
             actor,
             spec: card.spec.clone(),
@@ -74,5 +82,43 @@ impl Policy for SacPolicy {
     fn sample_with_log_prob(&self, observations: &[Vec<f32>]) -> Option<(Vec<Vec<f32>>, Vec<f32>)> {
         self.stochastic
             .then(|| sample(&self.actor, &self.spec, &self.device, observations))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::ActionBounds;
+    use crate::checkpoint::save_json;
+    use crate::sac::Sac;
+    use ember_datasets::StateNormalizer;
+
+    /// The actor reopened out of a saved agent's networks acts like the agent.
+    #[test]
+    fn reopened_actor_acts_like_the_agent() {
+        let device = Device::flex().autodiff();
+        let spec = Spec {
+            obs_dim: 3,
+            act_dim: 1,
+            normalizer: StateNormalizer::identity(3),
+            action_bounds: ActionBounds::unit(1),
+        };
+        let config = SacConfig {
+            hidden: vec![8, 8],
+            ..SacConfig::default()
+        };
+        let sac = Sac::new(config.clone(), spec.clone(), &device);
+        let dir = tempfile::tempdir().unwrap();
+        sac.save(dir.path()).unwrap();
+        let card = SacCard {
+            config,
+            spec,
+            env: "pendulum".into(),
+            env_steps: 0,
+        };
+        save_json(&card, dir.path(), SacCard::FILE).unwrap();
+        let (_, policy) = SacPolicy::open(dir.path(), &device, false).unwrap();
+        let obs = vec![vec![0.1, -0.2, 0.3], vec![1.0, 0.5, -0.7]];
+        assert_eq!(policy.act(&obs), sac.act(&obs));
     }
 }

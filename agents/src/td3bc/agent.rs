@@ -12,16 +12,22 @@ use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
 
+/// TD3+BC's networks, saved and loaded as one module.
+#[derive(Module, Debug)]
+struct Td3BcNets {
+    actor: DeterministicPolicy,
+    target_actor: DeterministicPolicy,
+    critic: TwinQ,
+    target_critic: TwinQ,
+}
+
 /// TD3+BC: deterministic tanh actor, twin critics, Polyak targets for both. Actions live in
 /// [-1, 1] (the spec maps them onto the environment's box), so max_action is 1.
 pub struct Td3Bc {
     config: Td3BcConfig,
     spec: Spec,
     device: Device,
-    actor: DeterministicPolicy,
-    target_actor: DeterministicPolicy,
-    critic: TwinQ,
-    target_critic: TwinQ,
+    nets: Td3BcNets,
     actor_opt: ModuleOptimizer,
     critic_opt: ModuleOptimizer,
 }
@@ -39,10 +45,12 @@ impl Td3Bc {
             device,
         );
         Self {
-            target_actor: target_copy(&actor),
-            target_critic: target_copy(&critic),
-            actor,
-            critic,
+            nets: Td3BcNets {
+                target_actor: target_copy(&actor),
+                target_critic: target_copy(&critic),
+                actor,
+                critic,
+            },
             actor_opt: AdamConfig::new().init(),
             critic_opt: AdamConfig::new().init(),
             device: device.clone(),
@@ -76,33 +84,42 @@ impl OfflineAgent for Td3Bc {
             &act.device(),
         )
         .clamp(-c.noise_clip, c.noise_clip);
-        let next_action =
-            (self.target_actor.forward(batch.next_observations.clone()) + noise).clamp(-1.0, 1.0);
+        let next_action = (self
+            .nets
+            .target_actor
+            .forward(batch.next_observations.clone())
+            + noise)
+            .clamp(-1.0, 1.0);
         let target_q = self
+            .nets
             .target_critic
             .min(batch.next_observations.clone(), next_action);
         let target =
             (batch.rewards.clone() + batch.masks.clone() * target_q.mul_scalar(c.gamma)).detach();
-        let (q1, q2) = self.critic.forward(obs.clone(), act.clone());
+        let (q1, q2) = self.nets.critic.forward(obs.clone(), act.clone());
         let critic_loss =
             (q1.clone() - target.clone()).square().mean() + (q2 - target).square().mean();
-        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
-        self.critic = self
+        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.nets.critic);
+        self.nets.critic = self
             .critic_opt
-            .step(c.critic_lr, self.critic.clone(), grads);
+            .step(c.critic_lr, self.nets.critic.clone(), grads);
         metrics.push("critic_loss", critic_loss);
         metrics.push("q1", q1);
 
         // Actor and targets, every `policy_freq` steps.
         if step.is_multiple_of(c.policy_freq) {
-            let pi = self.actor.forward(obs.clone());
-            let q = self.critic.q1(obs, pi.clone());
+            let pi = self.nets.actor.forward(obs.clone());
+            let q = self.nets.critic.q1(obs, pi.clone());
             let loss = actor_loss(q, pi, act, c.alpha);
             let mut grads = loss.backward();
-            let grads = GradientsParams::from_module(&mut grads, &self.actor);
-            self.actor = self.actor_opt.step(c.actor_lr, self.actor.clone(), grads);
-            self.target_critic = soft_update(self.target_critic.clone(), &self.critic, c.tau);
-            self.target_actor = soft_update(self.target_actor.clone(), &self.actor, c.tau);
+            let grads = GradientsParams::from_module(&mut grads, &self.nets.actor);
+            self.nets.actor = self
+                .actor_opt
+                .step(c.actor_lr, self.nets.actor.clone(), grads);
+            self.nets.target_critic =
+                soft_update(self.nets.target_critic.clone(), &self.nets.critic, c.tau);
+            self.nets.target_actor =
+                soft_update(self.nets.target_actor.clone(), &self.nets.actor, c.tau);
             metrics.push("actor_loss", loss);
         }
         metrics
@@ -113,19 +130,13 @@ impl OfflineAgent for Td3Bc {
     }
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
-        save_module(&self.actor, dir, "actor")?;
-        save_module(&self.target_actor, dir, "target_actor")?;
-        save_module(&self.critic, dir, "critic")?;
-        save_module(&self.target_critic, dir, "target_critic")?;
+        save_module(&self.nets, dir, "nets")?;
         save_optimizer(&self.actor_opt, dir, "actor")?;
         save_optimizer(&self.critic_opt, dir, "critic")
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.actor = load_module(self.actor.clone(), dir, "actor")?;
-        self.target_actor = load_module(self.target_actor.clone(), dir, "target_actor")?;
-        self.critic = load_module(self.critic.clone(), dir, "critic")?;
-        self.target_critic = load_module(self.target_critic.clone(), dir, "target_critic")?;
+        self.nets = load_module(self.nets.clone(), dir, "nets")?;
         self.actor_opt = load_optimizer(self.actor_opt.clone(), dir, "actor")?;
         self.critic_opt = load_optimizer(self.critic_opt.clone(), dir, "critic")?;
         Ok(())
@@ -135,7 +146,7 @@ impl OfflineAgent for Td3Bc {
 impl Policy for Td3Bc {
     fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         self.spec.act(observations, &self.device, |obs| {
-            self.actor.valid().forward(obs)
+            self.nets.actor.valid().forward(obs)
         })
     }
 }
