@@ -1,7 +1,7 @@
 //! Embedding Ember: reopen a trained checkpoint and act in a control loop.
 //!
-//! `cargo run --release -p ember --example control_loop -- runs/iql-pendulum-mixed-s0`
-//! (the run directory the README's run command writes).
+//! `target/release/examples/control_loop runs/iql-pendulum-mixed-s0` (built by the README's
+//! test command; the run directory is the one the README's run command writes).
 
 use ember::envs::EpisodePolicy;
 use ember::saved_policy::SavedPolicy;

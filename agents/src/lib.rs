@@ -19,6 +19,8 @@
 //! println!("{:?}", outcome.summary.last().map(|r| r.mean()));
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod agent;
 pub mod algo;
 pub mod bc;

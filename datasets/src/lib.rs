@@ -1,6 +1,8 @@
 //! Offline datasets for Ember: D4RL and Minari HDF5 readers and writers, the exact
 //! `d4rl.qlearning_dataset` view, state/reward transforms, reference scores and inspection.
 
+#![deny(missing_docs)]
+
 mod builder;
 pub mod d4rl;
 mod dataset;

@@ -9,20 +9,33 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub enum DeviceError {
     /// The name is not a device this engine knows.
     #[error("unknown device `{name}`; this build supports: {supported}")]
-    Unknown { name: String, supported: String },
+    Unknown {
+        /// The device string as given.
+        name: String,
+        /// The devices this build supports.
+        supported: String,
+    },
     /// The device is known but its backend was not compiled into this build.
     #[error(
         "device `{name}` needs the cargo feature `{feature}`, which this build lacks; \
          this build supports: {supported}"
     )]
     NotBuilt {
+        /// The device string as given.
         name: String,
+        /// The cargo feature that would add it.
         feature: &'static str,
+        /// The devices this build supports.
         supported: String,
     },
     /// The backend exists but no such device could be opened on this machine.
     #[error("device `{name}` is not available on this machine: {reason}")]
-    Unavailable { name: String, reason: String },
+    Unavailable {
+        /// The device string as given.
+        name: String,
+        /// Why it could not be opened.
+        reason: String,
+    },
 }
 
 /// The device names this build understands, for help texts and error messages.
@@ -133,14 +146,17 @@ fn tch(spec: &str, _cuda: Option<usize>) -> Result<Device, DeviceError> {
 #[allow(dead_code)] // unused when every optional backend is compiled in
 fn not_built(spec: &str, feature: &'static str) -> DeviceError {
     DeviceError::NotBuilt {
+        /// The device string as given.
         name: spec.to_string(),
         feature,
+        /// The devices this build supports.
         supported: supported_list(),
     }
 }
 
 fn unavailable(spec: &str, reason: String) -> DeviceError {
     DeviceError::Unavailable {
+        /// The device string as given.
         name: spec.to_string(),
         reason,
     }

@@ -5,6 +5,8 @@
 //! [`burn::tensor::Device`] decides where they live. [`device::parse_device`] turns a user string
 //! (`cpu`, `ndarray`, `wgpu:0`, ...) into such a device, or explains what this build supports.
 
+#![deny(missing_docs)]
+
 pub mod buffer;
 pub mod device;
 pub mod metrics;

@@ -15,7 +15,7 @@
 //! * Wrappers [`TimeLimit`] and [`EpisodeStatistics`]; [`VecEnv`] and [`evaluate`] for batched,
 //!   parallel, deterministic policy evaluation of a [`Policy`] or a stateful [`EpisodePolicy`].
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod classic;
 mod env;
