@@ -210,3 +210,60 @@ fn molecules(
         "--env molecules needs the cargo feature `chem` of the ember crate, which this build lacks"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use ember::engine::runtime::Checkpoints;
+
+    #[derive(Parser)]
+    struct Gfn {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn args(dir: &std::path::Path, extra: &[&str]) -> Args {
+        let dir = dir.to_str().unwrap();
+        let mut line = vec!["gfn", "--dim", "2", "--side", "4", "--run-dir", dir];
+        line.extend_from_slice(&["--eval-every", "5", "--checkpoint-every", "5"]);
+        line.extend_from_slice(&["--samples", "4", "--top-k", "3", "--batch-size", "4"]);
+        line.extend_from_slice(extra);
+        Gfn::try_parse_from(line).unwrap().args
+    }
+
+    /// The shared flags reach the run, and the same command again continues the run: a
+    /// finished run is left as it is, a larger `--steps` trains on from its last checkpoint.
+    #[test]
+    fn rerunning_the_same_command_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let eval_steps = || {
+            let text = std::fs::read_to_string(dir.path().join("eval.csv")).unwrap();
+            let steps: Vec<String> = text
+                .lines()
+                .skip(1)
+                .map(|l| l[..l.find(',').unwrap()].to_string())
+                .collect();
+            steps.join(" ")
+        };
+        run(args(dir.path(), &["--steps", "10", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10");
+        run(args(dir.path(), &["--steps", "10", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10");
+        run(args(dir.path(), &["--steps", "15", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10 15");
+        let latest = Checkpoints::new(dir.path(), 2)
+            .latest()
+            .unwrap()
+            .map(|c| c.1);
+        assert_eq!(latest, Some(15));
+        assert!(dir.path().join("model").join("nets.bpk").exists());
+    }
+
+    #[test]
+    fn eval_episodes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = run(args(dir.path(), &["--eval-episodes", "3"]), true).unwrap_err();
+        assert!(err.to_string().contains("--eval-episodes"), "{err}");
+    }
+}
