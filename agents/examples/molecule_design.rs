@@ -9,8 +9,11 @@
 //! A GFlowNet learns to build molecules from fragments with probability proportional to the
 //! score, so it returns many different good molecules, not one optimum. The run writes
 //! `samples.csv`, `top_k.csv`, metrics and plot data to `runs/example-molecule-design/`.
+//! Rerunning continues that run from its checkpoint: delete the directory after changing
+//! `score`.
 
 use ember::engine::parse_device;
+use ember::engine::runtime::RunConfig;
 use ember::envs::gfn::mol::descriptors;
 use ember::gflownet::{
     GflowNet, GfnConfig, LossKind, MoleculeTask, RunOptions, diverse_selection, train_run,
@@ -44,12 +47,17 @@ fn main() -> anyhow::Result<()> {
     let report = train_run(
         &mut gfn,
         &RunOptions {
-            steps: 300,
-            eval_every: 50,
+            run: RunConfig {
+                steps: 300,
+                eval_every: 50,
+                log_every: 50,
+                checkpoint_every: 100,
+                keep_checkpoints: 2,
+                progress: true,
+            },
             final_samples: 500,
             top_k: 100,
             run_dir: Some("runs/example-molecule-design".into()),
-            progress: true,
             objective_names: vec!["score".into()],
         },
     )?;

@@ -1,12 +1,14 @@
 //! Multi-objective molecule design with an order-preserving GFlowNet: drug-likeness (QED)
 //! against synthesizability (SA) without choosing weights or a reward exponent; the sampler
-//! learns from the Pareto order alone.
+//! learns from the Pareto order alone. Rerunning continues the run in
+//! `runs/example-molecule-pareto/` from its checkpoint; delete that directory to start over.
 //!
 //! ```text
 //! cargo run --release --example molecule_pareto
 //! ```
 
 use ember::engine::parse_device;
+use ember::engine::runtime::RunConfig;
 use ember::envs::gfn::metrics::pareto_mask;
 use ember::gflownet::{
     GflowNet, GfnConfig, LossKind, MoleculeTask, RunOptions, parse_objectives, train_run,
@@ -28,12 +30,17 @@ fn main() -> anyhow::Result<()> {
     let report = train_run(
         &mut gfn,
         &RunOptions {
-            steps: 300,
-            eval_every: 50,
+            run: RunConfig {
+                steps: 300,
+                eval_every: 50,
+                log_every: 50,
+                checkpoint_every: 100,
+                keep_checkpoints: 2,
+                progress: true,
+            },
             final_samples: 500,
             top_k: 100,
             run_dir: Some("runs/example-molecule-pareto".into()),
-            progress: true,
             objective_names: vec!["qed".into(), "sa".into()],
         },
     )?;

@@ -76,7 +76,7 @@ pub fn configure<C: AlgoFile>(config: Option<&Path>, algo: Option<&str>) -> anyh
 }
 
 /// Command-line overrides of a configuration's budget and evaluation cadence, shared by the
-/// training commands (`ember train`, `ember train-online`, `d4rl-bench`).
+/// training commands (`ember train`, `ember train-online`, `ember gfn`, `d4rl-bench`).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct RunOverrides {
     /// Training steps (overrides the config).
@@ -93,14 +93,19 @@ pub struct RunOverrides {
 impl RunOverrides {
     /// Writes the given overrides into a configuration's run and evaluation sections.
     pub fn apply(&self, run: &mut RunConfig, eval: &mut EvalConfig) {
+        self.apply_run(run);
+        if let Some(episodes) = self.eval_episodes {
+            eval.episodes = episodes;
+        }
+    }
+
+    /// Writes the budget and cadence overrides (not `--eval-episodes`) into a run section.
+    pub fn apply_run(&self, run: &mut RunConfig) {
         if let Some(steps) = self.steps {
             run.steps = steps;
         }
         if let Some(every) = self.eval_every {
             run.eval_every = every;
-        }
-        if let Some(episodes) = self.eval_episodes {
-            eval.episodes = episodes;
         }
     }
 }

@@ -16,8 +16,9 @@
 //!   [`FlowTerms`]).
 //! * Order-preserving variants ([`op`]): the learned reward only has to respect the order of
 //!   the objects (pairwise for one objective, Pareto for several); no reward exponent.
-//! * [`train_run`]: a run with its metrics over training (modes found, top-k mean reward and
-//!   diversity, L1 to the exact HyperGrid target, hypervolume) and its files.
+//! * [`train_run`]: a run through the shared runtime (checkpoints, resume, metrics files) with
+//!   its metrics over training (modes found, top-k mean reward and diversity, L1 to the exact
+//!   HyperGrid target, hypervolume) and its files; [`GfnLearner`] is its step.
 //!
 //! [`HyperGrid`]: ember_envs::gfn::HyperGrid
 
@@ -41,7 +42,7 @@ pub use model::{GfnModel, LogZ, ModelShape, RowInputs};
 pub use molecules::{MoleculeTask, OBJECTIVE_NAMES, Scorer, diverse_selection, parse_objectives};
 pub use plot_data::{PlotData, write_plot_data};
 pub use replay::Replay;
-pub use run::{Evaluation, RunOptions, RunReport, train_run};
+pub use run::{Evaluation, GfnLearner, RunOptions, RunReport, train_run};
 pub use sampler::{Exploration, sample_trajectories};
 pub use task::{Score, StateOf, Task};
 pub use trainer::{GflowNet, TrajectoryOf};

@@ -46,6 +46,35 @@ impl<S: Clone> Replay<S> {
         }
     }
 
+    /// The stored trajectories in slot order and the slot written next (what a checkpoint
+    /// keeps).
+    pub fn slots(&self) -> (&[Trajectory<S>], usize) {
+        (&self.items, self.next)
+    }
+
+    /// A buffer of `capacity` holding `items` in slot order, `next` the slot written next: the
+    /// inverse of [`Replay::slots`]. Fails when they cannot come from such a buffer.
+    pub fn from_slots(
+        capacity: usize,
+        items: Vec<Trajectory<S>>,
+        next: usize,
+    ) -> Result<Self, String> {
+        let fits = items.len() <= capacity
+            && next < capacity.max(1)
+            && (items.len() == capacity || next == items.len() % capacity.max(1));
+        if !fits {
+            return Err(format!(
+                "{} trajectories with next slot {next} do not fit a buffer of capacity {capacity}",
+                items.len()
+            ));
+        }
+        Ok(Self {
+            capacity,
+            items,
+            next,
+        })
+    }
+
     /// `n` trajectories drawn uniformly (none when empty).
     pub fn sample(&self, n: usize, rng: &mut impl Rng) -> Vec<Trajectory<S>> {
         if self.items.is_empty() {

@@ -18,7 +18,9 @@ use super::{
     Exploration, FlowTerms, GfnConfig, GfnError, GfnModel, LogZ, LossKind, ModelShape, Replay,
     RowInputs, RowTerms, Task, Trajectory, sample_trajectories,
 };
-use crate::checkpoint::{load_module, save_module};
+use crate::checkpoint::{
+    load_json, load_module, load_optimizer, problem, save_json, save_module, save_optimizer,
+};
 use ember_engine::Metrics;
 use ember_engine::burn::grad_clipping::GradientClippingConfig;
 use ember_engine::burn::module::Module;
@@ -27,6 +29,7 @@ use ember_engine::burn::tensor::{Device, Tensor, TensorData};
 use ember_engine::runtime::RuntimeError;
 use ember_envs::gfn::GfnEnv;
 use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// A trajectory of a task's environment.
@@ -49,6 +52,16 @@ pub struct GflowNet<T: Task> {
     opt_z: ModuleOptimizer,
     replay: Replay<<T::Env as GfnEnv>::State>,
     rng: StdRng,
+    seed: u64,
+}
+
+/// The replay buffer as a checkpoint keeps it (`replay.json`): each trajectory as the forward
+/// actions that rebuild it from `s_0`; states and scores are recomputed when it is loaded.
+#[derive(Serialize, Deserialize)]
+struct SavedReplay {
+    capacity: usize,
+    next: usize,
+    actions: Vec<Vec<usize>>,
 }
 
 impl<T: Task> GflowNet<T> {
@@ -83,6 +96,7 @@ impl<T: Task> GflowNet<T> {
             opt_z: adam(),
             device: device.clone(),
             rng,
+            seed,
             task,
             config,
         })
@@ -101,6 +115,13 @@ impl<T: Task> GflowNet<T> {
     /// The current `log Z` (meaningless for OP-TB, which never trains it).
     pub fn log_z(&self) -> f64 {
         f64::from(self.nets.log_z.value.val().into_scalar::<f32>())
+    }
+
+    /// Restarts the random streams (the device generator and the host generator behind
+    /// sampling, exploration, replay draws and order-loss pairs) from the seed given to
+    /// [`GflowNet::new`] and `step`; see [`ember_engine::seed::reseed`].
+    pub fn reseed(&mut self, step: usize) {
+        self.rng = ember_engine::seed::reseed(&self.device, self.seed, step);
     }
 
     fn inference_device(&self) -> Device {
@@ -294,15 +315,96 @@ impl<T: Task> GflowNet<T> {
         }
     }
 
-    /// Writes the estimators to `dir` (`nets.bpk`).
+    /// Writes everything training continues from into `dir`: the estimators with `log Z`
+    /// (`nets.bpk`), the states of both Adam optimisers (`model.optim`, `log_z.optim`) and, when
+    /// replay is on, the replay buffer (`replay.json`). The host generator is not saved: runs
+    /// restart it with [`GflowNet::reseed`].
     pub fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
         std::fs::create_dir_all(dir).map_err(|e| RuntimeError::io(dir, e))?;
-        save_module(&self.nets, dir, "nets")
+        save_module(&self.nets, dir, "nets")?;
+        save_optimizer(&self.opt, dir, "model")?;
+        save_optimizer(&self.opt_z, dir, "log_z")?;
+        if self.config.replay_capacity > 0 {
+            let (items, next) = self.replay.slots();
+            let saved = SavedReplay {
+                capacity: self.config.replay_capacity,
+                next,
+                actions: items
+                    .iter()
+                    .map(|t| {
+                        t.forward
+                            .iter()
+                            .filter_map(|a| a.first().copied())
+                            .collect()
+                    })
+                    .collect(),
+            };
+            save_json(&saved, dir, "replay")?;
+        }
+        Ok(())
     }
 
-    /// Restores the estimators written by [`GflowNet::save`] (same task and hyperparameters).
+    /// Restores the state written by [`GflowNet::save`] (same task and hyperparameters).
     pub fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        self.nets = load_module(self.nets.clone(), dir, "nets")?;
+        let nets = load_module(self.nets.clone(), dir, "nets")?;
+        let opt = load_optimizer(self.opt.clone(), dir, "model")?;
+        let opt_z = load_optimizer(self.opt_z.clone(), dir, "log_z")?;
+        let replay = match self.config.replay_capacity {
+            0 => Replay::new(0),
+            capacity => {
+                let saved: SavedReplay = load_json(dir, "replay")?;
+                let path = dir.join("replay.json");
+                if saved.capacity != capacity {
+                    return Err(problem(
+                        &path,
+                        format!(
+                            "replay capacity {} but this run has {capacity}",
+                            saved.capacity
+                        ),
+                    ));
+                }
+                let items = saved
+                    .actions
+                    .iter()
+                    .map(|actions| self.rebuild(actions))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| problem(&path, e))?;
+                Replay::from_slots(capacity, items, saved.next).map_err(|e| problem(&path, e))?
+            }
+        };
+        self.nets = nets;
+        self.opt = opt;
+        self.opt_z = opt_z;
+        self.replay = replay;
         Ok(())
+    }
+
+    /// The trajectory taking the forward `actions` from `s_0`, scored as the sampler scores it.
+    fn rebuild(&self, actions: &[usize]) -> Result<TrajectoryOf<T>, String> {
+        let env = self.task.env();
+        let mut states = vec![env.initial()];
+        let mut forward = Vec::with_capacity(actions.len());
+        let mut backward = Vec::with_capacity(actions.len());
+        for &a in actions {
+            let s = states.last().expect("a trajectory starts at s_0");
+            let next = env
+                .step(s, a)
+                .map_err(|e| format!("a replayed trajectory cannot take action {a}: {e}"))?;
+            forward.push(env.forward_actions_between(s, &next));
+            backward.push(env.backward_actions_between(&next, s));
+            states.push(next);
+        }
+        let partial = match self.config.loss {
+            LossKind::Fl => states.iter().map(|s| self.task.score_partial(s)).collect(),
+            _ => Vec::new(),
+        };
+        let x = states.last().expect("a trajectory starts at s_0");
+        Ok(Trajectory {
+            score: self.task.score(x),
+            states,
+            forward,
+            backward,
+            partial,
+        })
     }
 }

@@ -54,6 +54,8 @@ fn algo(name: &str) -> AlgoConfig {
 /// One update of `name` on `other`, starting from the weights of the same agent on `cpu`;
 /// returns the metrics and actions of both.
 fn compare(name: &str, other: Device) {
+    // Initialising the networks draws from burn's process-wide generator.
+    let _turn = ember_tests::one_device_user();
     let cpu = parse_device("cpu").unwrap().autodiff();
     let other = other.autodiff();
     let weights = tempfile::tempdir().unwrap();

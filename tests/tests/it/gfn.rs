@@ -1,9 +1,13 @@
-//! GFlowNet learning tests on HyperGrid 2-D side 8 (R0 = 0.1, 4 mode cells), plus the same
-//! loss on two devices.
+//! GFlowNet learning tests on HyperGrid 2-D side 8 (R0 = 0.1, 4 mode cells), a run killed
+//! mid-way and resumed, plus the same loss on two devices.
 
 use ember::engine::parse_device;
+use ember::engine::runtime::{Checkpoints, RunConfig, RuntimeError};
 use ember::envs::gfn::{HyperGrid, HyperGridReward};
-use ember::gflownet::{Exploration, GflowNet, GfnConfig, LossKind, RunOptions, train_run};
+use ember::gflownet::{
+    Exploration, GflowNet, GfnConfig, GfnLearner, LossKind, RunOptions, train_run,
+};
+use std::path::Path;
 
 /// The untrained sampler is far from the target; TB must get below this.
 const L1_THRESHOLD: f64 = 0.5;
@@ -25,12 +29,17 @@ fn config(loss: LossKind, order_preserving: bool) -> GfnConfig {
 
 fn options(steps: usize) -> RunOptions {
     RunOptions {
-        steps,
-        eval_every: steps,
+        run: RunConfig {
+            steps,
+            eval_every: steps,
+            log_every: steps,
+            checkpoint_every: 0,
+            keep_checkpoints: 1,
+            progress: false,
+        },
         final_samples: 0,
         top_k: 10,
         run_dir: None,
-        progress: false,
         objective_names: vec!["log_reward".into()],
     }
 }
@@ -43,6 +52,7 @@ fn tb_on_hypergrid_reaches_an_l1_the_untrained_sampler_cannot() {
     let untrained = gfn.l1_to_target().unwrap();
     let report = train_run(&mut gfn, &options(STEPS)).unwrap();
     let trained = report.last().l1.unwrap();
+    println!("TB on HyperGrid: L1 untrained {untrained:.3}, trained {trained:.3}");
     assert!(
         untrained > L1_THRESHOLD && trained < L1_THRESHOLD,
         "L1 untrained {untrained:.3}, trained {trained:.3}, threshold {L1_THRESHOLD}"
@@ -58,11 +68,122 @@ fn op_tb_on_hypergrid_finds_all_modes() {
     let device = parse_device("cpu").unwrap().autodiff();
     let mut gfn = GflowNet::new(task, config(LossKind::Tb, true), &device, 0).unwrap();
     let report = train_run(&mut gfn, &options(STEPS)).unwrap();
+    println!("OP-TB on HyperGrid: {:?}", report.last());
     assert_eq!(report.last().modes, n_modes, "{:?}", report.last());
+}
+
+/// Budget of the resume test: checkpoints at 40, 80 and 120; the killed run dies at 60.
+const RESUME_STEPS: usize = 120;
+const KILLED_AT: usize = 60;
+
+fn resume_options(dir: &Path) -> RunOptions {
+    RunOptions {
+        run: RunConfig {
+            steps: RESUME_STEPS,
+            eval_every: 20,
+            log_every: 10,
+            checkpoint_every: 40,
+            keep_checkpoints: 2,
+            progress: false,
+        },
+        final_samples: 32,
+        top_k: 10,
+        run_dir: Some(dir.to_path_buf()),
+        objective_names: vec!["log_reward".into()],
+    }
+}
+
+/// A GFlowNet run killed mid-way resumes from its checkpoint as if it had never stopped. Run A
+/// trains uninterrupted; run B is killed by a failing evaluation at step 60, after its
+/// checkpoint at step 40 and after writing train rows of steps 50 and 60; the same run started
+/// again (from other weights) resumes at step 40 and finishes. On CPU the resumed run draws exactly what A drew (the
+/// checkpoint holds the estimators, both Adam states, the replay buffer and the sampling
+/// history; the random streams restart from (seed, step) at every checkpoint), so every file
+/// of the two runs is the same and the modes curve continues from before the crash.
+#[test]
+fn a_gfn_run_killed_mid_way_resumes_from_its_checkpoint() {
+    let _turn = ember_tests::one_device_user();
+    let device = parse_device("cpu").unwrap().autodiff();
+    let config = GfnConfig {
+        replay_capacity: 64,
+        ..config(LossKind::Tb, false)
+    };
+    let gfn = || GflowNet::new(grid(), config.clone(), &device, 3).unwrap();
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (a_dir.path(), b_dir.path());
+    let report_a = train_run(&mut gfn(), &resume_options(a)).unwrap();
+
+    let mut killed = gfn();
+    let mut learner = GfnLearner::new(&mut killed, 10, 1);
+    let err =
+        ember::engine::runtime::train(&mut learner, b, &resume_options(b).run, |learner, step| {
+            match step {
+                KILLED_AT => Err("killed".to_string()),
+                _ => Ok(learner.evaluate(step)),
+            }
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RuntimeError::Eval {
+                step: KILLED_AT,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert!(
+        read(b, "train.csv").contains("\n60,"),
+        "rows after the checkpoint"
+    );
+
+    let checkpoint = Checkpoints::new(b, 2).latest().unwrap().map(|c| c.1);
+    assert_eq!(checkpoint, Some(40), "the killed run's newest checkpoint");
+
+    // Given other weights than B's (A's final ones): only a resume from B's checkpoint can
+    // reproduce A's files, a fresh start from these weights could not.
+    let mut rerun = gfn();
+    rerun.load(&a.join("model")).unwrap();
+    let report_b = train_run(&mut rerun, &resume_options(b)).unwrap();
+    for name in [
+        "train.csv",
+        "eval.csv",
+        "metrics.jsonl",
+        "modes.csv",
+        "samples.csv",
+        "top_k.csv",
+    ] {
+        assert_eq!(
+            read(a, name),
+            read(b, name),
+            "{name} differs after the resume"
+        );
+    }
+    let steps = |r: &ember::gflownet::RunReport| {
+        let e = &r.evaluations;
+        e.iter()
+            .map(|e| (e.step, e.modes, e.trajectories))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(steps(&report_a), steps(&report_b));
+    assert_eq!(report_b.evaluations.len(), RESUME_STEPS / 20);
+    let last = report_b.last();
+    println!(
+        "resumed run: modes {} after {} trajectories, L1 {:.4} (uninterrupted {:.4})",
+        last.modes,
+        last.trajectories,
+        last.l1.unwrap(),
+        report_a.last().l1.unwrap()
+    );
+    assert_eq!(last.l1, report_a.last().l1);
 }
 
 /// The loss of one batch on `cpu` and on `other` from the same weights.
 fn same_loss_on(other: &str) {
+    // Initialising the estimators draws from burn's process-wide generator.
+    let _turn = ember_tests::one_device_user();
     let cpu = parse_device("cpu").unwrap().autodiff();
     let Ok(other) = parse_device(other) else {
         return;

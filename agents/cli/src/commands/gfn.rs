@@ -1,8 +1,12 @@
 //! `ember gfn --env hypergrid|molecules --loss tb|db|subtb|fl [--order-preserving]
-//! [--objectives qed,sa,mw]`: train a GFlowNet, write its samples, metrics and plot data.
+//! [--objectives qed,sa,mw] [--steps N] [--seed S] [--device D] [--run-dir DIR]`: train a
+//! GFlowNet, write its samples, metrics and plot data. Rerunning the same command resumes the
+//! run from its newest checkpoint.
 
+use crate::run_args::RunArgs;
 use anyhow::{Context, anyhow, bail};
 use ember::engine::parse_device;
+use ember::engine::runtime::RunConfig;
 use ember::envs::gfn::{HyperGrid, HyperGridReward};
 use ember::gflownet::{
     GflowNet, GfnConfig, GfnError, LossKind, RunOptions, RunReport, Task, train_run,
@@ -46,28 +50,22 @@ pub struct Args {
     /// TOML file of GFlowNet hyperparameters (see configs/gfn/).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Gradient steps.
-    #[arg(long, default_value_t = 2000)]
-    steps: usize,
     /// Trajectories per step (overrides the config).
     #[arg(long)]
     batch_size: Option<usize>,
-    /// Evaluate every this many steps.
-    #[arg(long, default_value_t = 100)]
-    eval_every: usize,
     /// On-policy samples written to samples.csv after training.
     #[arg(long, default_value_t = 1000)]
     samples: usize,
     /// k of the top-k metrics and of top_k.csv.
     #[arg(long, default_value_t = 100)]
     top_k: usize,
-    /// Device: cpu (default), ndarray, wgpu[:N], tch-cuda[:N] (by build features).
-    #[arg(long, default_value = "cpu")]
-    device: String,
-    /// Seed of everything random.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Run directory; defaults to runs/gfn-<env>-<loss>-s<seed>.
+    /// Write a checkpoint every this many steps (and after the last); 0: only after the last.
+    #[arg(long, default_value_t = 500)]
+    checkpoint_every: usize,
+    /// `--steps` (default 2000), `--eval-every` (default 100), `--device`, `--seed`.
+    #[command(flatten)]
+    run: RunArgs,
+    /// Run directory; defaults to runs/gfn-<env>-<loss>-s<seed>. An existing run resumes.
     #[arg(long)]
     run_dir: Option<PathBuf>,
 }
@@ -90,20 +88,32 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         config.batch_size = b;
     }
     config.validate().map_err(GfnError::Config)?;
+    if args.run.overrides.eval_episodes.is_some() {
+        bail!("--eval-episodes does not apply to GFlowNets (they sample objects, not episodes)");
+    }
+    let mut budget = RunConfig {
+        steps: 2000,
+        eval_every: 100,
+        log_every: 100,
+        checkpoint_every: args.checkpoint_every,
+        keep_checkpoints: 2,
+        progress: !quiet,
+    };
+    args.run.overrides.apply_run(&mut budget);
+    budget.log_every = budget.eval_every;
+    let seed = args.run.seed;
     let env = args.env.trim().to_ascii_lowercase();
     let run_dir = args.run_dir.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!("gfn-{env}-{}-s{}", config.label(), args.seed))
+        PathBuf::from("runs").join(format!("gfn-{env}-{}-s{seed}", config.label()))
     });
     let options = |names: Vec<String>| RunOptions {
-        steps: args.steps,
-        eval_every: args.eval_every,
+        run: budget.clone(),
         final_samples: args.samples,
         top_k: args.top_k,
         run_dir: Some(run_dir.clone()),
-        progress: !quiet,
         objective_names: names,
     };
-    let device = parse_device(&args.device)?.autodiff();
+    let device = parse_device(&args.run.device)?.autodiff();
     let report = match env.as_str() {
         "hypergrid" => {
             if args.objectives.is_some() {
@@ -114,7 +124,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
                 task,
                 config,
                 &device,
-                args.seed,
+                seed,
                 &options(vec!["log_reward".into()]),
             )?
         }
@@ -143,9 +153,16 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         print!(", hypervolume {hv:.4}");
     }
     println!();
+    print!("throughput on {}: ", args.run.device);
+    if report.train_trajectories_per_second > 0.0 {
+        print!(
+            "{:.0} trajectories/s training, ",
+            report.train_trajectories_per_second
+        );
+    }
     println!(
-        "throughput on {}: {:.0} trajectories/s training, {:.0} trajectories/s sampling",
-        args.device, report.train_trajectories_per_second, report.sample_trajectories_per_second
+        "{:.0} trajectories/s sampling",
+        report.sample_trajectories_per_second
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -179,7 +196,7 @@ fn molecules(
         .mode_threshold
         .unwrap_or(0.7f64.powi(objectives.len() as i32));
     let task = MoleculeTask::with_objectives(args.max_frags, &objectives, threshold)?;
-    train(task, config, device, args.seed, &options(names))
+    train(task, config, device, args.run.seed, &options(names))
 }
 
 #[cfg(not(feature = "chem"))]
@@ -192,4 +209,61 @@ fn molecules(
     bail!(
         "--env molecules needs the cargo feature `chem` of the ember crate, which this build lacks"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use ember::engine::runtime::Checkpoints;
+
+    #[derive(Parser)]
+    struct Gfn {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn args(dir: &std::path::Path, extra: &[&str]) -> Args {
+        let dir = dir.to_str().unwrap();
+        let mut line = vec!["gfn", "--dim", "2", "--side", "4", "--run-dir", dir];
+        line.extend_from_slice(&["--eval-every", "5", "--checkpoint-every", "5"]);
+        line.extend_from_slice(&["--samples", "4", "--top-k", "3", "--batch-size", "4"]);
+        line.extend_from_slice(extra);
+        Gfn::try_parse_from(line).unwrap().args
+    }
+
+    /// The shared flags reach the run, and the same command again continues the run: a
+    /// finished run is left as it is, a larger `--steps` trains on from its last checkpoint.
+    #[test]
+    fn rerunning_the_same_command_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let eval_steps = || {
+            let text = std::fs::read_to_string(dir.path().join("eval.csv")).unwrap();
+            let steps: Vec<String> = text
+                .lines()
+                .skip(1)
+                .map(|l| l[..l.find(',').unwrap()].to_string())
+                .collect();
+            steps.join(" ")
+        };
+        run(args(dir.path(), &["--steps", "10", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10");
+        run(args(dir.path(), &["--steps", "10", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10");
+        run(args(dir.path(), &["--steps", "15", "--seed", "2"]), true).unwrap();
+        assert_eq!(eval_steps(), "5 10 15");
+        let latest = Checkpoints::new(dir.path(), 2)
+            .latest()
+            .unwrap()
+            .map(|c| c.1);
+        assert_eq!(latest, Some(15));
+        assert!(dir.path().join("model").join("nets.bpk").exists());
+    }
+
+    #[test]
+    fn eval_episodes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = run(args(dir.path(), &["--eval-episodes", "3"]), true).unwrap_err();
+        assert!(err.to_string().contains("--eval-episodes"), "{err}");
+    }
 }

@@ -1,11 +1,17 @@
 //! Distinct modes discovered over time.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::hash::Hash;
 
 /// Counts the distinct mode objects among the samples fed so far and keeps the curve
-/// `(samples seen, modes found)` after every batch.
-#[derive(Debug, Clone)]
+/// `(samples seen, modes found)` after every batch. Serialisable, so a resumed run keeps its
+/// curve.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "K: Serialize",
+    deserialize = "K: Eq + Hash + Deserialize<'de>"
+))]
 pub struct ModeTracker<K> {
     found: HashSet<K>,
     seen: usize,
