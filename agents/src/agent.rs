@@ -64,13 +64,14 @@ impl ActionSpace {
     /// agent here acts in one).
     pub fn of(space: &ember_envs::Space) -> Option<Self> {
         match space {
-            ember_envs::Space::Box { low, high } => (low.iter().chain(high).all(|b| b.is_finite()))
-                .then(|| {
+            ember_envs::Space::Box { low, high } => {
+                low.iter().chain(high).all(|b| b.is_finite()).then(|| {
                     Self::Box(ActionBounds {
                         low: low.clone(),
                         high: high.clone(),
                     })
-                }),
+                })
+            }
             ember_envs::Space::Discrete(n) => Some(Self::Discrete(*n)),
         }
     }

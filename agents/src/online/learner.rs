@@ -161,7 +161,6 @@ impl OnlineLearner {
             }
         }
         self.agent.observe(&transitions);
-        drop(transitions);
         for (slot, step) in steps.into_iter().enumerate() {
             self.episode_returns[slot] += step.reward;
             self.observations[slot] = if step.done() {

@@ -18,12 +18,17 @@ pub(super) struct Recording {
 
 /// One row of the recording.
 pub(super) struct Row<'a> {
+    /// Observation the action was taken in.
     pub observation: &'a [f32],
     /// The action the environment received.
     pub action: &'a [f32],
+    /// Reward of the step.
     pub reward: f64,
+    /// Observation after the step.
     pub next_observation: &'a [f32],
+    /// The episode ended in a terminal state.
     pub terminated: bool,
+    /// The episode was cut by its time limit.
     pub truncated: bool,
     /// The behaviour's log-density of the action (NaN when the agent has none).
     pub log_prob: f32,
