@@ -48,9 +48,17 @@ pub struct Updates {
 /// buffer, whole episodes, a discriminator's data) and saves it with its networks, so a
 /// resumed run continues from exactly that.
 ///
-/// As an [`EpisodePolicy`] it is evaluated deterministically; the loop also calls
-/// [`EpisodePolicy::reset`] on a slot whenever a training episode starts there.
+/// As an [`EpisodePolicy`] it is evaluated deterministically. Evaluation may run between any
+/// two training steps in its own slots (numbered from 0 like the training ones), so an agent
+/// that remembers its episodes keeps exploration's memory apart from evaluation's: training
+/// episodes are announced by [`OnlineAgent::start_episode`], evaluation ones by
+/// [`EpisodePolicy::reset`].
 pub trait OnlineAgent: EpisodePolicy {
+    /// A training episode starts in `slot` (at the start, after every episode end and after a
+    /// resume); the next [`OnlineAgent::explore`] in that slot acts on its first observation.
+    /// Stateless agents ignore it.
+    fn start_episode(&mut self, _slot: usize) {}
+
     /// Exploration actions for the current `observations` of episodes in `slots` (raw
     /// environment actions: a box's values or a discrete index as a one-element vector), with
     /// their log-densities over the action space when the agent has them (recorded as D4RL's

@@ -101,7 +101,7 @@ impl OnlineLearner {
             .collect();
         self.episode_returns.iter_mut().for_each(|r| *r = 0.0);
         for slot in 0..self.envs.len() {
-            self.agent.reset(slot);
+            self.agent.start_episode(slot);
         }
     }
 
@@ -169,7 +169,7 @@ impl OnlineLearner {
                 }
                 self.recent_returns.push_back(self.episode_returns[slot]);
                 self.episode_returns[slot] = 0.0;
-                self.agent.reset(slot);
+                self.agent.start_episode(slot);
                 let env = self.envs.env_mut(slot).expect("index in range");
                 env.reset(None).0
             } else {

@@ -49,12 +49,9 @@ struct Counter {
     warmup: usize,
 }
 
+/// Evaluation: the fixed rule, no memory.
 impl EpisodePolicy for Counter {
-    fn reset(&mut self, slot: usize) {
-        let mut seen = self.seen.borrow_mut();
-        seen.last[slot] = None;
-        seen.resets += 1;
-    }
+    fn reset(&mut self, _slot: usize) {}
 
     fn act_in(&mut self, _slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         observations.iter().map(|o| vec![rule(o)]).collect()
@@ -62,6 +59,12 @@ impl EpisodePolicy for Counter {
 }
 
 impl OnlineAgent for Counter {
+    fn start_episode(&mut self, slot: usize) {
+        let mut seen = self.seen.borrow_mut();
+        seen.last[slot] = None;
+        seen.resets += 1;
+    }
+
     fn explore(
         &mut self,
         slots: &[usize],
@@ -197,7 +200,8 @@ fn discrete_agent_runs_and_resumes_through_the_loop() {
             zeros > 10 && ones > 10,
             "uniform warm-up: {zeros} vs {ones}"
         );
-        // Two resets at the start, one at every episode end (random CartPole episodes are short).
+        // Two episode starts at the start, one at every episode end (random CartPole episodes
+        // are short).
         assert!(seen.resets > 2, "{} resets", seen.resets);
     }
 
