@@ -29,16 +29,133 @@ pub trait OfflineAgent: Policy {
 pub struct Spec {
     /// Observation width.
     pub obs_dim: usize,
-    /// Action width.
+    /// Width of the environment's flat action vector (1 for a discrete space: the index).
     pub act_dim: usize,
     /// State normalisation fitted on the dataset (identity when the method uses none).
     pub normalizer: StateNormalizer,
-    /// The environment's action box; networks work in [-1, 1] and actions are mapped onto it.
-    pub action_bounds: ActionBounds,
+    /// The environment's action space. Box agents' networks work in [-1, 1] and their actions
+    /// are mapped onto the box. Cards written before discrete spaces call it `action_bounds`.
+    #[serde(alias = "action_bounds")]
+    pub action_space: ActionSpace,
+}
+
+/// The action space an agent acts in: a box with finite bounds or the indices `0..n`. Written
+/// as the box's `{"low": [..], "high": [..]}` or as the count `n`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ActionSpace {
+    /// Continuous actions inside a box.
+    Box(ActionBounds),
+    /// One of `n` actions, passed to the environment as the index (a one-element vector).
+    Discrete(usize),
+}
+
+/// The kinds of action space; methods declare the kinds they act in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// [`ActionSpace::Box`].
+    Box,
+    /// [`ActionSpace::Discrete`].
+    Discrete,
+}
+
+impl ActionSpace {
+    /// The space of an environment's actions; `None` for a box with an infinite bound (no
+    /// agent here acts in one).
+    pub fn of(space: &ember_envs::Space) -> Option<Self> {
+        match space {
+            ember_envs::Space::Box { low, high } => {
+                low.iter().chain(high).all(|b| b.is_finite()).then(|| {
+                    Self::Box(ActionBounds {
+                        low: low.clone(),
+                        high: high.clone(),
+                    })
+                })
+            }
+            ember_envs::Space::Discrete(n) => Some(Self::Discrete(*n)),
+        }
+    }
+
+    /// Box or discrete.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Self::Box(_) => ActionKind::Box,
+            Self::Discrete(_) => ActionKind::Discrete,
+        }
+    }
+
+    /// The box's bounds; `None` for a discrete space.
+    pub fn bounds(&self) -> Option<&ActionBounds> {
+        match self {
+            Self::Box(bounds) => Some(bounds),
+            Self::Discrete(_) => None,
+        }
+    }
+
+    /// Width of one action's flat vector.
+    pub fn dim(&self) -> usize {
+        match self {
+            Self::Box(bounds) => bounds.low.len(),
+            Self::Discrete(_) => 1,
+        }
+    }
+
+    /// Refuses a space whose kind is not in `accepted`, in one line naming `method` and the
+    /// space (how a method says which spaces it acts in).
+    pub fn require(&self, method: &str, accepted: &[ActionKind]) -> Result<(), String> {
+        if accepted.contains(&self.kind()) {
+            return Ok(());
+        }
+        let wanted: Vec<&str> = accepted
+            .iter()
+            .map(|kind| match kind {
+                ActionKind::Box => "a continuous (box)",
+                ActionKind::Discrete => "a discrete",
+            })
+            .collect();
+        Err(format!(
+            "{} acts in {} action space, not {self}",
+            method.to_uppercase(),
+            wanted.join(" or ")
+        ))
+    }
+
+    /// A uniformly random action and its log-density (over the box, or the probability of the
+    /// index).
+    pub fn uniform<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> (Vec<f32>, f32) {
+        match self {
+            Self::Box(bounds) => {
+                let mut action: Vec<f32> = (0..bounds.low.len())
+                    .map(|_| rng.random_range(-1.0..=1.0))
+                    .collect();
+                bounds.from_unit(&mut action);
+                // Uniform over [-1, 1]^dim has density 2^-dim; mapped onto the box.
+                let log_prob =
+                    -(bounds.low.len() as f32) * std::f32::consts::LN_2 - bounds.log_scale();
+                (action, log_prob)
+            }
+            Self::Discrete(n) => (vec![rng.random_range(0..*n) as f32], -(*n as f32).ln()),
+        }
+    }
+}
+
+impl std::fmt::Display for ActionSpace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Box(bounds) => write!(f, "Box({})", bounds.low.len()),
+            Self::Discrete(n) => write!(f, "Discrete({n})"),
+        }
+    }
+}
+
+impl From<ActionBounds> for ActionSpace {
+    fn from(bounds: ActionBounds) -> Self {
+        Self::Box(bounds)
+    }
 }
 
 /// An action box `[low, high]` per dimension and the affine map to and from [-1, 1].
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionBounds {
     /// Lower bounds.
     pub low: Vec<f32>,
@@ -81,6 +198,17 @@ impl ActionBounds {
 }
 
 impl Spec {
+    /// The action box of a box agent's spec.
+    ///
+    /// # Panics
+    /// On a discrete spec: box agents are only built for box specs (their method requires
+    /// [`ActionKind::Box`] before building).
+    pub fn bounds(&self) -> &ActionBounds {
+        self.action_space
+            .bounds()
+            .expect("box agents are built only for box action spaces")
+    }
+
     /// Runs `policy` (a `[batch, obs_dim]` -> `[batch, act_dim]` map into [-1, 1]) on raw
     /// environment observations, on the inference (non-autodiff) side of `device`, and returns
     /// environment actions.
@@ -104,7 +232,7 @@ impl Spec {
     ) -> (Vec<Vec<f32>>, Vec<f32>) {
         let device = device.clone().without_autodiff();
         let (actions, log_probs) = policy(self.observations(observations, &device));
-        let scale = self.action_bounds.log_scale();
+        let scale = self.bounds().log_scale();
         let log_probs = log_probs
             .into_data()
             .try_to_vec::<f32>()
@@ -135,7 +263,7 @@ impl Spec {
         flat.chunks(self.act_dim.max(1))
             .map(|row| {
                 let mut row = row.to_vec();
-                self.action_bounds.from_unit(&mut row);
+                self.bounds().from_unit(&mut row);
                 row
             })
             .collect()
@@ -174,5 +302,61 @@ impl<A: OfflineAgent> Learner for OfflineLearner<A> {
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
         self.agent.load(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cards written before discrete spaces (`action_bounds`) still open; box and discrete
+    /// specs round-trip.
+    #[test]
+    fn specs_read_old_cards_and_round_trip() {
+        let old = r#"{"obs_dim": 3, "act_dim": 1,
+            "normalizer": {"mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0]},
+            "action_bounds": {"low": [-2.0], "high": [2.0]}}"#;
+        let normalizer = serde_json::to_string(&StateNormalizer::identity(3)).unwrap();
+        let old = old.replace(
+            r#"{"mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0]}"#,
+            &normalizer,
+        );
+        let spec: Spec = serde_json::from_str(&old).unwrap();
+        assert_eq!(spec.bounds().high, vec![2.0]);
+        for space in [spec.action_space.clone(), ActionSpace::Discrete(4)] {
+            let spec = Spec {
+                action_space: space.clone(),
+                ..spec.clone()
+            };
+            let text = serde_json::to_string(&spec).unwrap();
+            let back: Spec = serde_json::from_str(&text).unwrap();
+            assert_eq!(back.action_space, space, "{text}");
+        }
+    }
+
+    /// Uniform actions lie in the space, with the log-density of the uniform distribution.
+    #[test]
+    fn uniform_actions_are_valid() {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+        let discrete = ActionSpace::Discrete(3);
+        for _ in 0..50 {
+            let (action, log_prob) = discrete.uniform(&mut rng);
+            assert!(action.len() == 1 && [0.0, 1.0, 2.0].contains(&action[0]));
+            assert!((log_prob + 3f32.ln()).abs() < 1e-6);
+        }
+        let boxed = ActionSpace::Box(ActionBounds {
+            low: vec![-2.0, 0.0],
+            high: vec![2.0, 1.0],
+        });
+        let (action, log_prob) = boxed.uniform(&mut rng);
+        assert!((-2.0..=2.0).contains(&action[0]) && (0.0..=1.0).contains(&action[1]));
+        // Density 1 / (4 * 1).
+        assert!((log_prob + 4f32.ln()).abs() < 1e-5, "{log_prob}");
+        let err = discrete.require("iql", &[ActionKind::Box]).unwrap_err();
+        assert_eq!(
+            err,
+            "IQL acts in a continuous (box) action space, not Discrete(3)"
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! is one line of [`offline_algos!`], which derives the tagged config enum (the file format:
 //! `[algo] algo = "name"`) and the dispatch to the method.
 
-use crate::agent::OfflineAgent;
+use crate::agent::{ActionSpace, OfflineAgent};
 use crate::bc::BcConfig;
 use crate::iql::IqlConfig;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo};
@@ -49,6 +49,15 @@ macro_rules! offline_algos {
             /// Rejects hyperparameters that cannot train, naming each field.
             pub fn validate(&self) -> Result<(), String> {
                 match self { $(Self::$variant(c) => c.validate(),)* }
+            }
+
+            /// Refuses an action space the method does not act in, in one line naming both.
+            pub fn accepts(&self, space: &ActionSpace) -> Result<(), String> {
+                match self {
+                    $(Self::$variant(_) => {
+                        space.require(<$config as OfflineAlgo>::NAME, <$config as OfflineAlgo>::ACTIONS)
+                    })*
+                }
             }
 
             /// How the dataset is prepared for the method.

@@ -2,6 +2,7 @@
 //! the baseline every offline method must beat (as in CORL's `any_percent_bc.py` and D4RL's
 //! BC rows; no paper of its own).
 
+use crate::agent::ActionKind;
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
@@ -45,6 +46,7 @@ impl Default for BcConfig {
 
 impl OfflineAlgo for BcConfig {
     const NAME: &'static str = "bc";
+    const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     /// BC has no discount or target: only the widths and the batch are checked.
     fn validate(&self) -> Result<(), String> {

@@ -2,7 +2,7 @@
 //! prepared, and how it builds its agent. A method implements [`OfflineAlgo`] on its config in
 //! its own folder and is registered with one line in [`crate::algo`].
 
-use crate::agent::{OfflineAgent, Spec};
+use crate::agent::{ActionKind, OfflineAgent, Spec};
 use ember_datasets::RewardScaling;
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
@@ -15,6 +15,9 @@ pub trait OfflineAlgo: Clone + Default + Serialize + DeserializeOwned {
     /// The name configs (`algo = "..."`), the command line and run directories use; equal to the
     /// lower-cased registry variant.
     const NAME: &'static str;
+
+    /// The kinds of action space the method acts in (offline methods: a box).
+    const ACTIONS: &'static [ActionKind];
 
     /// Rejects hyperparameters that cannot train, naming each field and the problem.
     fn validate(&self) -> Result<(), String>;

@@ -88,7 +88,7 @@ pub fn prepare(
         obs_dim,
         act_dim,
         normalizer,
-        action_bounds: bounds,
+        action_space: bounds.into(),
     };
     let buffer = TransitionBuffer::new(
         HostTransitions {

@@ -108,7 +108,10 @@ pub struct SuiteReport {
 pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
     let start = Instant::now();
     let env = ember_envs::make(&options.env)?;
-    env_spec(env.as_ref())?;
+    let spec = env_spec(env.as_ref())?;
+    if let Err(problem) = options.config.algo.accepts(&spec.action_space) {
+        bail!("{}: {problem}", env.id());
+    }
     let env_id = env.id().to_string();
     let name = options.env.to_ascii_lowercase();
     if let Some(max) = env.max_episode_steps().filter(|&max| options.size < max) {

@@ -1,6 +1,6 @@
 //! A whole offline training job: dataset in, evaluated agent and run directory out.
 
-use crate::agent::{ActionBounds, OfflineLearner};
+use crate::agent::{ActionBounds, ActionSpace, OfflineLearner};
 use crate::algo::AgentCard;
 use crate::config::TrainConfig;
 use crate::error::{Error, Result, bail};
@@ -65,6 +65,10 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
     job.config.eval.validate().map_err(Error::Invalid)?;
     let dataset = ember_datasets::load(&job.dataset)?;
     let env = ember_envs::make(&job.env)?;
+    if let Some(space) = ActionSpace::of(env.action_space()) {
+        let accepted = job.config.algo.accepts(&space);
+        accepted.map_err(|e| Error::invalid(format!("{}: {e}", env.id())))?;
+    }
     let bounds = check_compatible(&dataset, env.as_ref(), &job.dataset)?;
     let expert = match &job.expert {
         Some(path) => {

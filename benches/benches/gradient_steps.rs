@@ -33,7 +33,7 @@ fn gradient_steps(c: &mut Criterion) {
             obs_dim: OBS,
             act_dim: ACT,
             normalizer: StateNormalizer::identity(OBS),
-            action_bounds: ActionBounds::unit(ACT),
+            action_space: ActionBounds::unit(ACT).into(),
         };
         for algo in AlgoConfig::NAMES {
             let spec = spec.clone();

@@ -1,6 +1,7 @@
 //! IQL hyperparameters; defaults are the official MuJoCo-locomotion preset.
 
 use super::Iql;
+use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
@@ -64,6 +65,7 @@ impl Default for IqlConfig {
 
 impl OfflineAlgo for IqlConfig {
     const NAME: &'static str = "iql";
+    const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     fn validate(&self) -> Result<(), String> {
         let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);

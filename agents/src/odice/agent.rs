@@ -222,7 +222,7 @@ mod tests {
             obs_dim: OBS,
             act_dim: 1,
             normalizer: StateNormalizer::identity(OBS),
-            action_bounds: ActionBounds::unit(1),
+            action_space: ActionBounds::unit(1).into(),
         };
         let config = |mode| OdiceConfig {
             value_hidden: vec![16, 16],

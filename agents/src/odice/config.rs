@@ -2,6 +2,7 @@
 
 use super::FDivergence;
 use super::Odice;
+use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
@@ -87,6 +88,7 @@ impl Default for OdiceConfig {
 
 impl OfflineAlgo for OdiceConfig {
     const NAME: &'static str = "odice";
+    const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     fn validate(&self) -> Result<(), String> {
         let mut problems =

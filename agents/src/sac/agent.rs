@@ -78,6 +78,11 @@ impl Sac {
         &self.spec
     }
 
+    /// The training device.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     /// One gradient step of the critics, the actor and the temperature on `batch`, then the
     /// Polyak update of the target critics.
     pub fn update(&mut self, batch: &Batch) -> Metrics {

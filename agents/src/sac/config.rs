@@ -1,5 +1,9 @@
 //! SAC hyperparameters; defaults are the standard MuJoCo ones (Haarnoja et al. 2018, v2).
 
+use super::{OnlineSac, Sac};
+use crate::agent::ActionKind;
+use crate::online::{OnlineAgent, OnlineAlgo, OnlineContext};
+use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
 /// SAC hyperparameters.
@@ -48,9 +52,12 @@ impl Default for SacConfig {
     }
 }
 
-impl SacConfig {
+impl OnlineAlgo for SacConfig {
+    const NAME: &'static str = "sac";
+    const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
+
     /// Rejects hyperparameters that cannot train, naming every offending field.
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         let mut problems = Vec::new();
         if self.hidden.is_empty() || self.hidden.contains(&0) {
             problems.push(format!(
@@ -96,5 +103,10 @@ impl SacConfig {
         } else {
             Err(problems.join("; "))
         }
+    }
+
+    fn build(&self, ctx: OnlineContext<'_>) -> Result<Box<dyn OnlineAgent>, RuntimeError> {
+        let sac = Sac::new(self.clone(), ctx.spec, ctx.device);
+        Ok(Box::new(OnlineSac::new(sac, ctx.env, ctx.rng)))
     }
 }

@@ -101,7 +101,7 @@ mod tests {
             obs_dim: 3,
             act_dim: 1,
             normalizer: StateNormalizer::identity(3),
-            action_bounds: ActionBounds::unit(1),
+            action_space: ActionBounds::unit(1).into(),
         };
         let config = SacConfig {
             hidden: vec![8, 8],

@@ -1,6 +1,7 @@
 //! TD3+BC hyperparameters; defaults are the paper's (all D4RL datasets share them).
 
 use super::Td3Bc;
+use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
@@ -58,6 +59,7 @@ impl Default for Td3BcConfig {
 
 impl OfflineAlgo for Td3BcConfig {
     const NAME: &'static str = "td3bc";
+    const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     fn validate(&self) -> Result<(), String> {
         let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);

@@ -18,7 +18,7 @@ fn spec() -> Spec {
         obs_dim: OBS,
         act_dim: ACT,
         normalizer: StateNormalizer::identity(OBS),
-        action_bounds: ActionBounds::unit(ACT),
+        action_space: ActionBounds::unit(ACT).into(),
     }
 }
 
