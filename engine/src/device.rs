@@ -146,17 +146,14 @@ fn tch(spec: &str, _cuda: Option<usize>) -> Result<Device, DeviceError> {
 #[allow(dead_code)] // unused when every optional backend is compiled in
 fn not_built(spec: &str, feature: &'static str) -> DeviceError {
     DeviceError::NotBuilt {
-        /// The device string as given.
         name: spec.to_string(),
         feature,
-        /// The devices this build supports.
         supported: supported_list(),
     }
 }
 
 fn unavailable(spec: &str, reason: String) -> DeviceError {
     DeviceError::Unavailable {
-        /// The device string as given.
         name: spec.to_string(),
         reason,
     }
