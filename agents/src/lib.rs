@@ -41,6 +41,7 @@ pub mod plot;
 pub mod sac;
 pub mod saved_policy;
 pub mod scripted;
+pub mod segments;
 pub mod suite;
 pub mod td3bc;
 pub mod train;

@@ -13,6 +13,7 @@ mod normalize;
 mod qlearning;
 mod reward;
 pub mod scores;
+mod segments;
 mod summary;
 mod validate;
 
@@ -26,6 +27,7 @@ pub use normalize::StateNormalizer;
 pub use qlearning::{QLearningOptions, Transitions};
 pub use reward::RewardScaling;
 pub use scores::RefScores;
+pub use segments::{SegmentOptions, Segments};
 pub use summary::{EpisodeCounts, KeyInfo, ReturnStats, Stats, Summary, summarize};
 
 /// On-disk layout of a dataset.

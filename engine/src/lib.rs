@@ -15,9 +15,11 @@ pub mod optim;
 pub mod replay;
 pub mod runtime;
 pub mod seed;
+pub mod segments;
 
 pub use buffer::{Batch, TransitionBuffer};
 pub use burn;
 pub use device::{DeviceError, parse_device, supported_devices};
 pub use metrics::{Metrics, MetricsRow};
 pub use replay::ReplayBuffer;
+pub use segments::{HostSegments, SegmentBatch, SegmentBuffer};
