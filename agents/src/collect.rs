@@ -1,7 +1,7 @@
 //! Rolling out a behaviour policy in an environment and recording the D4RL layout, so every
 //! dataset can be rebuilt from a seed.
 
-use crate::agent::Policy;
+use crate::agent::{EpisodePolicy, Policy};
 use crate::scripted::Controller;
 use ember_datasets::{DatasetBuilder, DatasetError, MetaValue, OfflineDataset};
 use ember_envs::{Env, EnvError, Info, Space};
@@ -18,6 +18,8 @@ pub enum Behaviour {
     /// A trained agent's policy; a stochastic one's log-densities are recorded as
     /// `infos/action_log_probs`.
     Policy(Box<dyn Policy>),
+    /// A policy that keeps memory per episode: run in slot 0 and reset at each episode start.
+    Episodes(Box<dyn EpisodePolicy>),
 }
 
 /// How much and how noisily to collect.
@@ -79,7 +81,7 @@ pub enum CollectError {
 /// and neither noise nor epsilon alters it.
 pub fn collect(
     env: &mut dyn Env,
-    behaviour: &Behaviour,
+    behaviour: &mut Behaviour,
     options: &CollectOptions,
 ) -> Result<OfflineDataset, CollectError> {
     options.validate()?;
@@ -93,6 +95,12 @@ pub fn collect(
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut builder = DatasetBuilder::new();
     let (mut obs, _) = env.reset(Some(options.seed));
+    let new_episode = |behaviour: &mut Behaviour| {
+        if let Behaviour::Episodes(policy) = behaviour {
+            policy.reset(0);
+        }
+    };
+    new_episode(behaviour);
     let bar = options.progress.then(|| {
         let bar = ProgressBar::new(options.steps as u64);
         bar.set_style(
@@ -123,6 +131,10 @@ pub fn collect(
                     None => (policy.act(obs).remove(0), None),
                 }
             }
+            Behaviour::Episodes(policy) => (
+                policy.act_in(&[0], std::slice::from_ref(&obs)).remove(0),
+                None,
+            ),
         };
         if options.epsilon > 0.0 && rng.random::<f32>() < options.epsilon as f32 {
             action = uniform(&low, &high, &mut rng);
@@ -151,6 +163,7 @@ pub fn collect(
         if step.terminated || step.truncated {
             episodes += 1;
             obs = env.reset(None).0;
+            new_episode(behaviour);
             if let Some(bar) = &bar {
                 bar.set_message(format!("{episodes} episodes"));
             }
@@ -259,7 +272,7 @@ mod tests {
             env: ember_envs::make("pendulum").unwrap(),
             obs: Vec::new(),
         };
-        let data = collect(&mut env, &Behaviour::Random, &options(0.0)).unwrap();
+        let data = collect(&mut env, &mut Behaviour::Random, &options(0.0)).unwrap();
         assert_eq!(data.infos["qpos"].shape(), &[300, 3]);
         let qpos: Vec<f32> = data.infos["qpos"].iter().copied().collect();
         let obs: Vec<f32> = data.observations.iter().copied().collect();
@@ -268,11 +281,43 @@ mod tests {
         let uniform = -(4.0f32.ln());
         assert!(data.infos["action_log_probs"].iter().all(|&l| l == uniform));
 
-        let policy = Behaviour::Policy(Box::new(Fixed));
-        let data = collect(&mut env, &policy, &options(0.0)).unwrap();
+        let mut policy = Behaviour::Policy(Box::new(Fixed));
+        let data = collect(&mut env, &mut policy, &options(0.0)).unwrap();
         assert!(data.infos["action_log_probs"].iter().all(|&l| l == -0.25));
         // Noise changes the behaviour, so its density is unknown and not recorded.
-        let data = collect(&mut env, &policy, &options(0.1)).unwrap();
+        let data = collect(&mut env, &mut policy, &options(0.1)).unwrap();
         assert_eq!(data.infos.keys().collect::<Vec<_>>(), ["qpos"]);
+    }
+
+    /// Counts resets and steps since the last reset; fails if an episode outlives its reset.
+    struct Counting(std::rc::Rc<std::cell::Cell<(usize, usize)>>);
+
+    impl EpisodePolicy for Counting {
+        fn reset(&mut self, slot: usize) {
+            assert_eq!(slot, 0);
+            let (resets, _) = self.0.get();
+            self.0.set((resets + 1, 0));
+        }
+        fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+            assert_eq!((slots, observations.len()), (&[0][..], 1));
+            let (resets, steps) = self.0.get();
+            assert!(steps < 200, "Pendulum episodes last 200 steps");
+            self.0.set((resets, steps + 1));
+            vec![vec![0.0]]
+        }
+    }
+
+    #[test]
+    fn a_stateful_policy_is_reset_at_each_episode_start() {
+        let count = std::rc::Rc::new(std::cell::Cell::new((0, 0)));
+        let mut env = ember_envs::make("pendulum").unwrap();
+        let mut behaviour = Behaviour::Episodes(Box::new(Counting(count.clone())));
+        let options = CollectOptions {
+            steps: 450,
+            ..options(0.0)
+        };
+        let data = collect(env.as_mut(), &mut behaviour, &options).unwrap();
+        assert_eq!(data.len(), 450);
+        assert_eq!(count.get(), (3, 50));
     }
 }

@@ -15,6 +15,22 @@ pub fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
     toml::from_str(&text).map_err(|e| Error::file(path, format!("invalid config: {e}")))
 }
 
+/// A configuration file type: TOML read with the file named on error, and written back as TOML
+/// into each run directory. `TrainConfig` and `OnlineConfig` implement it with one line each.
+pub trait ConfigFile: Serialize + DeserializeOwned {
+    /// Reads a TOML file, naming the file and the problem on error.
+    fn load(path: &Path) -> Result<Self> {
+        load_toml(path)
+    }
+
+    /// The configuration as TOML text.
+    fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("config serialises")
+    }
+}
+
+impl ConfigFile for TrainConfig {}
+
 /// Evaluation protocol.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -74,16 +90,6 @@ impl TrainConfig {
             eval: EvalConfig::default(),
             imitation: ImitationConfig::default(),
         }
-    }
-
-    /// Reads a TOML file, naming the file and the problem on error.
-    pub fn load(path: &Path) -> Result<Self> {
-        load_toml(path)
-    }
-
-    /// The configuration as TOML text.
-    pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("config serialises")
     }
 }
 

@@ -24,6 +24,7 @@
 //!   extend a suite or to end it at an earlier snapshot.
 
 use crate::collect::{Behaviour, CollectOptions, collect};
+use crate::config::ConfigFile;
 use crate::error::{Error, Result, bail};
 use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
 use crate::sac::SacPolicy;
@@ -177,7 +178,7 @@ pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
 
     let device = parse_device(&options.device)?;
     seed_everything(&device, options.seed);
-    let rollout = |behaviour: &Behaviour, label: &str, seed: u64| {
+    let rollout = |mut behaviour: Behaviour, label: &str, seed: u64| {
         let options = CollectOptions {
             steps: options.size,
             seed,
@@ -187,7 +188,7 @@ pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
             progress: options.progress,
         };
         let mut env = ember_envs::make(&job.env)?;
-        Ok::<_, Error>(collect(env.as_mut(), behaviour, &options)?)
+        Ok::<_, Error>(collect(env.as_mut(), &mut behaviour, &options)?)
     };
     let checkpoints = Checkpoints::new(&run_dir, 1);
     let open = |step: usize| {
@@ -195,10 +196,10 @@ pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
         SacPolicy::open(&dir, &device, true)
             .map_err(|e| Error::file(&dir, format!("cannot reopen the snapshot: {e}")))
     };
-    let random = rollout(&Behaviour::Random, "random", options.seed)?;
+    let random = rollout(Behaviour::Random, "random", options.seed)?;
     let (_, expert_policy) = open(expert_step)?;
     let expert = rollout(
-        &Behaviour::Policy(Box::new(expert_policy)),
+        Behaviour::Policy(Box::new(expert_policy)),
         "SAC",
         options.seed + 2,
     )?;
@@ -215,7 +216,7 @@ pub fn build_suite(options: &SuiteOptions) -> Result<SuiteReport> {
         .expect("the expert is not the first snapshot");
     let (medium_card, medium_policy) = open(medium_step)?;
     let medium = rollout(
-        &Behaviour::Policy(Box::new(medium_policy)),
+        Behaviour::Policy(Box::new(medium_policy)),
         "SAC",
         options.seed + 1,
     )?;

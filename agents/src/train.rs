@@ -2,6 +2,7 @@
 
 use crate::agent::{ActionBounds, ActionSpace, OfflineLearner};
 use crate::algo::AgentCard;
+use crate::config::ConfigFile;
 use crate::config::TrainConfig;
 use crate::error::{Error, Result, bail};
 use crate::evaluate::evaluate_policy;

@@ -23,7 +23,7 @@ pub fn reseed(device: &Device, seed: u64, step: usize) -> StdRng {
 /// The seed of the random streams after checkpoint `step` of a run seeded `seed` (SplitMix64 of
 /// both, so nearby seeds and steps give unrelated streams).
 pub fn stream_seed(seed: u64, step: usize) -> u64 {
-    splitmix64(seed ^ splitmix64(step as u64 ^ 0x5EED_0F_E3BE_u64))
+    splitmix64(seed ^ splitmix64(step as u64 ^ 0x5EED_5EED_5EED_5EED_u64))
 }
 
 fn splitmix64(mut x: u64) -> u64 {

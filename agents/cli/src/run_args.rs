@@ -3,6 +3,7 @@
 
 use anyhow::bail;
 use ember::algo::AlgoConfig;
+use ember::config::ConfigFile;
 use ember::config::{EvalConfig, TrainConfig};
 use ember::engine::runtime::RunConfig;
 use ember::online::{OnlineAlgoConfig, OnlineConfig};
@@ -10,11 +11,9 @@ use std::path::Path;
 
 /// A configuration file that names its algorithm: offline ([`TrainConfig`]) or online
 /// ([`OnlineConfig`]).
-pub trait AlgoFile: Sized {
+pub trait AlgoFile: ConfigFile {
     /// The algorithms it can configure.
     const NAMES: &'static [&'static str];
-    /// Reads a file, naming it on error.
-    fn load(path: &Path) -> anyhow::Result<Self>;
     /// The defaults of algorithm `name`.
     fn defaults(name: &str) -> Option<Self>;
     /// The algorithm it configures.
@@ -23,9 +22,6 @@ pub trait AlgoFile: Sized {
 
 impl AlgoFile for TrainConfig {
     const NAMES: &'static [&'static str] = AlgoConfig::NAMES;
-    fn load(path: &Path) -> anyhow::Result<Self> {
-        Ok(TrainConfig::load(path)?)
-    }
     fn defaults(name: &str) -> Option<Self> {
         AlgoConfig::by_name(name).map(TrainConfig::defaults)
     }
@@ -36,9 +32,6 @@ impl AlgoFile for TrainConfig {
 
 impl AlgoFile for OnlineConfig {
     const NAMES: &'static [&'static str] = OnlineAlgoConfig::NAMES;
-    fn load(path: &Path) -> anyhow::Result<Self> {
-        Ok(OnlineConfig::load(path)?)
-    }
     fn defaults(name: &str) -> Option<Self> {
         OnlineAlgoConfig::by_name(name).map(OnlineConfig::defaults)
     }

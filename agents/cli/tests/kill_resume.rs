@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn workspace(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
 }
 
 /// A small TD3+BC run: checkpoints every 300 steps, evaluations every 300.
@@ -33,7 +35,9 @@ episodes = 2
 fn train(run_dir: &Path, config: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ember"));
     command
-        .args(["--quiet", "train", "--env", "pendulum", "--device", "cpu", "--seed", "3"])
+        .args([
+            "--quiet", "train", "--env", "pendulum", "--device", "cpu", "--seed", "3",
+        ])
         .arg("--dataset")
         .arg(workspace("data/pendulum-mixed.hdf5"))
         .arg("--config")
@@ -60,7 +64,10 @@ fn a_killed_run_resumes_as_if_uninterrupted() {
     let start = Instant::now();
     while !latest.exists() {
         assert!(start.elapsed() < Duration::from_secs(300), "no checkpoint");
-        assert!(child.try_wait().unwrap().is_none(), "finished before the kill");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the kill"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(150));
@@ -78,6 +85,10 @@ fn a_killed_run_resumes_as_if_uninterrupted() {
     assert!(train(&killed, &config).status().unwrap().success());
     for file in ["train.csv", "eval.csv"] {
         let read = |dir: &Path| std::fs::read_to_string(dir.join(file)).unwrap();
-        assert_eq!(read(&killed), read(&whole), "{file} differs after the resume");
+        assert_eq!(
+            read(&killed),
+            read(&whole),
+            "{file} differs after the resume"
+        );
     }
 }

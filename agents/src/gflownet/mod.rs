@@ -3,9 +3,8 @@
 //! arXiv:2201.13259), "GFlowNet Foundations" (Bengio et al., 2021; arXiv:2111.09266, detailed
 //! balance), "Learning GFlowNets from partial episodes" (Madan et al., 2022; arXiv:2209.12782,
 //! SubTB) and forward-looking DB (Pan et al., 2023; arXiv:2302.01687). Conventions checked against
-//! `GFNOrg/torchgfn` (HyperGrid: `shared/reference/torchgfn_hypergrid.py`); the order-preserving
-//! loss from the paper and `shared/specs/gflownets.md` (the official OP-GFN code's licence allows
-//! reading the ideas only).
+//! `GFNOrg/torchgfn` on GitHub (its HyperGrid example); the order-preserving loss follows the
+//! paper (the official OP-GFN code's licence allows taking the ideas only).
 //!
 //! * [`Task`]: an environment from `ember::envs::gfn` plus scores ([`HyperGrid`] out of the
 //!   box; [`MoleculeTask`] for fragment molecules with any SMILES scorer).

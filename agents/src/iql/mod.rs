@@ -1,7 +1,6 @@
 //! "Offline Reinforcement Learning with Implicit Q-Learning" (Kostrikov, Nair & Levine, ICLR
 //! 2022; arXiv:2110.06169). Checked against the official JAX code, `ikostrikov/implicit_q_learning`
-//! (`learner.py`, `critic.py`, `actor.py`, `configs/`), as read in `shared/specs/cdsa_and_bases.md`
-//! §2.1.
+//! on GitHub (`learner.py`, `critic.py`, `actor.py`, `configs/`).
 //!
 //! Implicit Q-Learning as in the official code: expectile value
 //! regression against a target twin critic, advantage-weighted regression for the actor, and a

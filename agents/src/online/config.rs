@@ -1,11 +1,9 @@
 //! One file's worth of online training settings (presets in `configs/sac/`).
 
 use super::OnlineAlgoConfig;
-use crate::config::{EvalConfig, load_toml};
-use crate::error::Result;
+use crate::config::{ConfigFile, EvalConfig};
 use ember_engine::runtime::RunConfig;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// One file's worth of online training settings (presets in `configs/sac/`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -38,22 +36,15 @@ impl OnlineConfig {
             eval: EvalConfig::default(),
         }
     }
-
-    /// Reads a TOML file, naming the file and the problem on error.
-    pub fn load(path: &Path) -> Result<Self> {
-        load_toml(path)
-    }
-
-    /// The configuration as TOML text.
-    pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("config serialises")
-    }
 }
+
+impl ConfigFile for OnlineConfig {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sac::SacConfig;
+    use std::path::Path;
 
     #[test]
     fn presets_parse_and_validate() {

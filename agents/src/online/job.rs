@@ -4,6 +4,7 @@
 use super::learner::{OnlineLearner, split};
 use super::{OnlineConfig, OnlineContext};
 use crate::agent::{ActionSpace, Spec};
+use crate::config::ConfigFile;
 use crate::error::{Error, Result, bail};
 use crate::evaluate::evaluate_policy;
 use ember_datasets::{OfflineDataset, StateNormalizer};

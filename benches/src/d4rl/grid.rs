@@ -3,6 +3,7 @@
 
 use anyhow::{Context, bail};
 use ember::algo::AlgoConfig;
+use ember::config::ConfigFile;
 use ember::config::TrainConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ pub mod report;
 pub mod run;
 
 use anyhow::Context;
+use ember::config::ConfigFile;
 use grid::{CellState, DatasetEntry, Method, RESULT_FILE, RunSpec};
 use indicatif::{ProgressBar, ProgressStyle};
 use run::{JOB_FILE, RunResult};

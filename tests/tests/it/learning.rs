@@ -4,6 +4,7 @@
 //! suboptimal data, rewards removed, must beat behaviour cloning on the same mixture. Run in
 //! release mode.
 
+use ember::config::ConfigFile;
 use ember::config::TrainConfig;
 use ember::train::{TrainJob, train};
 use ember_tests::{bundled_dataset, workspace_path};

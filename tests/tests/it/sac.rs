@@ -4,6 +4,7 @@
 //! `ember eval` uses); a run resumes from its checkpoint with
 //! its replay buffer. Run in release mode.
 
+use ember::config::ConfigFile;
 use ember::engine::parse_device;
 use ember::engine::seed::seed_everything;
 use ember::evaluate::evaluate_policy;
@@ -14,9 +15,6 @@ use ember_tests::workspace_path;
 use std::path::Path;
 
 const SOLVED: f64 = -250.0;
-
-/// burn's random generator is global to the device: tests that seed it run one at a time, or
-/// each would draw from the other's stream and the fixed seed would not fix the result.
 
 fn job(config: OnlineConfig, run_dir: &Path) -> OnlineJob {
     OnlineJob {

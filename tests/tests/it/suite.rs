@@ -6,6 +6,7 @@
 //! mode (about half a minute). Bad input is refused with a message before any training, and an
 //! interrupted suite resumes from its checkpoint.
 
+use ember::config::ConfigFile;
 use ember::datasets::{MetaValue, OfflineDataset, d4rl};
 use ember::engine::runtime::Checkpoints;
 use ember::online::OnlineConfig;
@@ -14,9 +15,6 @@ use ember_tests::workspace_path;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
-
-/// burn's random generator is global to the device: suites that seed it are built one at a
-/// time, or each would draw from the other's stream and the fixed seed would not fix the result.
 
 const SIZE: usize = 1000;
 const EPISODE: usize = 200;

@@ -49,7 +49,7 @@ pub struct Args {
 
 pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut env = ember::envs::make(&args.env)?;
-    let (behaviour, label) = match args.policy.as_str() {
+    let (mut behaviour, label) = match args.policy.as_str() {
         "random" => (Behaviour::Random, "random".to_string()),
         "scripted" => {
             let Some(controller) = ember::scripted::controller(&args.env) else {
@@ -81,7 +81,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         label,
         progress: !quiet,
     };
-    let mut dataset = collect(env.as_mut(), &behaviour, &options)?;
+    let mut dataset = collect(env.as_mut(), &mut behaviour, &options)?;
     if let Some(min) = args.ref_min {
         dataset
             .metadata

@@ -1,6 +1,7 @@
 //! `ember collect-suite --env ENV --out DIR [--seed S] [--size ROWS] [--config C] [--steps N]
 //! [--snapshots K] [--device D]`: the D4RL dataset family of one environment.
 
+use ember::config::ConfigFile;
 use ember::online::{OnlineAlgoConfig, OnlineConfig};
 use ember::suite::{SuiteOptions, build_suite};
 use std::path::PathBuf;
