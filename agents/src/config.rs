@@ -127,6 +127,47 @@ mod tests {
         assert!(err.contains("expectil"), "{err}");
     }
 
+    /// Every offline method's Adam epsilon defaults to PyTorch's 1e-8, is read from `[algo]`
+    /// and is refused when not positive, with the field named.
+    #[test]
+    fn adam_eps_defaults_parses_and_is_checked() {
+        let eps = |config: &AlgoConfig| match config {
+            AlgoConfig::Iql(c) => c.adam_eps,
+            AlgoConfig::Td3bc(c) => c.adam_eps,
+            AlgoConfig::Odice(c) => c.adam_eps,
+            AlgoConfig::Bc(c) => c.adam_eps,
+        };
+        for name in AlgoConfig::NAMES {
+            assert_eq!(eps(&AlgoConfig::by_name(name).unwrap()), 1e-8, "{name}");
+            let parse = |value: &str| {
+                toml::from_str::<TrainConfig>(&format!(
+                    "[algo]\nalgo = \"{name}\"\nadam_eps = {value}\n"
+                ))
+                .unwrap()
+                .algo
+            };
+            let config = parse("1e-6");
+            assert_eq!(eps(&config), 1e-6, "{name}");
+            config.validate().unwrap();
+            for bad in ["0.0", "-1e-8"] {
+                let err = parse(bad).validate().unwrap_err();
+                assert!(err.contains("adam_eps = "), "{name}: {err}");
+            }
+        }
+        let imitation: ImitationConfig = toml::from_str("adam_eps = 1e-7\n").unwrap();
+        assert_eq!(imitation.adam_eps, 1e-7);
+        assert_eq!(ImitationConfig::default().adam_eps, 1e-8);
+        let problems = toml::from_str::<ImitationConfig>("adam_eps = 0.0\n")
+            .unwrap()
+            .problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("imitation.adam_eps = 0")),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn bad_values_are_named() {
         let config =

@@ -24,8 +24,9 @@ use crate::checkpoint::{
 use ember_engine::Metrics;
 use ember_engine::burn::grad_clipping::GradientClippingConfig;
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor, TensorData};
+use ember_engine::optim::adam;
 use ember_engine::runtime::RuntimeError;
 use ember_envs::gfn::GfnEnv;
 use rand::rngs::StdRng;
@@ -81,10 +82,10 @@ impl<T: Task> GflowNet<T> {
             logit_clip: config.logit_clip as f32,
         }
         .init(device);
-        let adam = || {
+        let optimizer = || {
             let clip = (config.grad_clip > 0.0)
                 .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
-            AdamConfig::new().with_grad_clipping(clip).init()
+            adam(config.adam_eps).with_grad_clipping(clip).init()
         };
         Ok(Self {
             replay: Replay::new(config.replay_capacity),
@@ -92,8 +93,8 @@ impl<T: Task> GflowNet<T> {
                 log_z: LogZ::new(device),
                 model,
             },
-            opt: adam(),
-            opt_z: adam(),
+            opt: optimizer(),
+            opt_z: optimizer(),
             device: device.clone(),
             rng,
             seed,

@@ -6,10 +6,10 @@ use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::decay::WeightDecayConfig;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig};
-use ember_engine::optim::{FlatGrads, soft_update, target_copy};
+use ember_engine::optim::{FlatGrads, adam, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -55,7 +55,7 @@ impl Odice {
             log_std_max: 2.0,
         }
         .init(device);
-        let policy_opt = AdamConfig::new()
+        let policy_opt = adam(config.adam_eps)
             .with_weight_decay(Some(WeightDecayConfig::new(config.policy_weight_decay)))
             .init();
         Self {
@@ -64,7 +64,7 @@ impl Odice {
                 value,
                 policy,
             },
-            value_opt: AdamConfig::new().init(),
+            value_opt: adam(config.adam_eps).init(),
             policy_opt,
             device: device.clone(),
             config,
