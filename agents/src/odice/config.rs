@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 pub enum GradientMode {
     /// Forward gradient only (target net at s'): the S-DICE ablation.
     Semi,
-    /// Gradient through both ends, online net at s and s'.
+    /// Gradient through both ends, online net at s and s'; the policy weights come from the
+    /// same online residual (the official `true_g_update`).
     True,
     /// Forward gradient plus the part of the backward gradient orthogonal to it: O-DICE.
     #[default]
