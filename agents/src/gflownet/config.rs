@@ -98,7 +98,10 @@ pub struct GfnConfig {
     pub replay_fraction: f64,
     /// Lower clip of `log R` (illegal or worthless objects).
     pub log_reward_min: f64,
-    /// Global gradient-norm clip (0 disables it).
+    /// Global gradient-norm clip (0 disables it): before each step every gradient, of the
+    /// networks and of `log Z` alike, is scaled by `min(1, grad_clip / (‖g‖ + 1e-6))`, where
+    /// `‖g‖` is the Euclidean norm over all those parameters together (PyTorch's
+    /// `clip_grad_norm_`), not per parameter tensor.
     pub grad_clip: f64,
     /// Clamp of the forward/backward logits (±), against log-probability underflow.
     pub logit_clip: f64,
