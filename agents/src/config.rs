@@ -109,7 +109,10 @@ mod tests {
             }
             for file in std::fs::read_dir(algo).unwrap() {
                 let path = file.unwrap().path();
-                TrainConfig::load(&path).unwrap();
+                let config = TrainConfig::load(&path).unwrap();
+                if let Err(e) = config.algo.validate() {
+                    panic!("{}: {e}", path.display());
+                }
                 count += 1;
             }
         }
@@ -117,6 +120,35 @@ mod tests {
             count >= 4,
             "expected the presets under configs/, found {count}"
         );
+    }
+
+    /// The O-DICE AntMaze preset carries the official code's AntMaze overrides (spec P5, P6).
+    #[test]
+    fn odice_antmaze_preset() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/odice/antmaze.toml");
+        let config = TrainConfig::load(&path).unwrap();
+        let AlgoConfig::Odice(odice) = &config.algo else {
+            panic!("not an O-DICE preset: {:?}", config.algo);
+        };
+        assert!(!odice.layer_norm && odice.twin_v && !odice.normalize_states);
+        assert_eq!((odice.lambda, odice.eta, odice.adam_eps), (0.6, 1.0, 1e-8));
+        // 0 -> -3, 1 -> 0.
+        let ember_datasets::RewardScaling::Affine { scale, shift } = odice.reward_scaling else {
+            panic!(
+                "AntMaze rewards need the affine map: {:?}",
+                odice.reward_scaling
+            );
+        };
+        assert_eq!((0.0 * scale + shift, 1.0 * scale + shift), (-3.0, 0.0));
+        assert_eq!((config.eval.episodes, config.run.eval_every), (50, 20_000));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for large in [
+            "antmaze-large-play",
+            "antmaze-large-diverse",
+            "antmaze-umaze-diverse",
+        ] {
+            assert!(text.contains(large), "the comment names {large}");
+        }
     }
 
     #[test]
