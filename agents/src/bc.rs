@@ -8,9 +8,10 @@ use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::Device;
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, MlpConfig};
+use ember_engine::optim::{ADAM_EPS, adam, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,9 @@ pub struct BcConfig {
     pub hidden: Vec<usize>,
     /// Adam learning rate.
     pub lr: f64,
+    /// Adam epsilon (PyTorch/optax and the reference code: 1e-8; burn's
+    /// `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Minibatch size.
     pub batch_size: usize,
     /// Squash the policy mean with tanh.
@@ -37,6 +41,7 @@ impl Default for BcConfig {
         Self {
             hidden: vec![256, 256],
             lr: 3e-4,
+            adam_eps: ADAM_EPS,
             batch_size: 256,
             tanh_mean: true,
             normalize_states: false,
@@ -50,7 +55,9 @@ impl OfflineAlgo for BcConfig {
 
     /// BC has no discount or target: only the widths and the batch are checked.
     fn validate(&self) -> Result<(), String> {
-        verdict(common_problems(&self.hidden, 0.0, 1.0, self.batch_size))
+        let mut problems = common_problems(&self.hidden, 0.0, 1.0, self.batch_size);
+        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
+        verdict(problems)
     }
 
     /// BC ignores rewards.
@@ -98,7 +105,7 @@ impl Bc {
         .init(device);
         Self {
             nets: BcNets { policy },
-            opt: AdamConfig::new().init(),
+            opt: adam(config.adam_eps).init(),
             device: device.clone(),
             config,
             spec,

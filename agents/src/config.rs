@@ -109,7 +109,10 @@ mod tests {
             }
             for file in std::fs::read_dir(algo).unwrap() {
                 let path = file.unwrap().path();
-                TrainConfig::load(&path).unwrap();
+                let config = TrainConfig::load(&path).unwrap();
+                if let Err(e) = config.algo.validate() {
+                    panic!("{}: {e}", path.display());
+                }
                 count += 1;
             }
         }
@@ -119,12 +122,82 @@ mod tests {
         );
     }
 
+    /// The O-DICE AntMaze preset carries the official code's AntMaze overrides (spec P5, P6).
+    #[test]
+    fn odice_antmaze_preset() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/odice/antmaze.toml");
+        let config = TrainConfig::load(&path).unwrap();
+        let AlgoConfig::Odice(odice) = &config.algo else {
+            panic!("not an O-DICE preset: {:?}", config.algo);
+        };
+        assert!(!odice.layer_norm && odice.twin_v && !odice.normalize_states);
+        assert_eq!((odice.lambda, odice.eta, odice.adam_eps), (0.6, 1.0, 1e-8));
+        // 0 -> -3, 1 -> 0.
+        let ember_datasets::RewardScaling::Affine { scale, shift } = odice.reward_scaling else {
+            panic!(
+                "AntMaze rewards need the affine map: {:?}",
+                odice.reward_scaling
+            );
+        };
+        assert_eq!((0.0 * scale + shift, 1.0 * scale + shift), (-3.0, 0.0));
+        assert_eq!((config.eval.episodes, config.run.eval_every), (50, 20_000));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for large in [
+            "antmaze-large-play",
+            "antmaze-large-diverse",
+            "antmaze-umaze-diverse",
+        ] {
+            assert!(text.contains(large), "the comment names {large}");
+        }
+    }
+
     #[test]
     fn unknown_field_is_named() {
         let err = toml::from_str::<TrainConfig>("[algo]\nalgo = \"iql\"\nexpectil = 0.7\n")
             .unwrap_err()
             .to_string();
         assert!(err.contains("expectil"), "{err}");
+    }
+
+    /// Every offline method's Adam epsilon defaults to PyTorch's 1e-8, is read from `[algo]`
+    /// and is refused when not positive, with the field named.
+    #[test]
+    fn adam_eps_defaults_parses_and_is_checked() {
+        let eps = |config: &AlgoConfig| match config {
+            AlgoConfig::Iql(c) => c.adam_eps,
+            AlgoConfig::Td3bc(c) => c.adam_eps,
+            AlgoConfig::Odice(c) => c.adam_eps,
+            AlgoConfig::Bc(c) => c.adam_eps,
+        };
+        for name in AlgoConfig::NAMES {
+            assert_eq!(eps(&AlgoConfig::by_name(name).unwrap()), 1e-8, "{name}");
+            let parse = |value: &str| {
+                toml::from_str::<TrainConfig>(&format!(
+                    "[algo]\nalgo = \"{name}\"\nadam_eps = {value}\n"
+                ))
+                .unwrap()
+                .algo
+            };
+            let config = parse("1e-6");
+            assert_eq!(eps(&config), 1e-6, "{name}");
+            config.validate().unwrap();
+            for bad in ["0.0", "-1e-8"] {
+                let err = parse(bad).validate().unwrap_err();
+                assert!(err.contains("adam_eps = "), "{name}: {err}");
+            }
+        }
+        let imitation: ImitationConfig = toml::from_str("adam_eps = 1e-7\n").unwrap();
+        assert_eq!(imitation.adam_eps, 1e-7);
+        assert_eq!(ImitationConfig::default().adam_eps, 1e-8);
+        let problems = toml::from_str::<ImitationConfig>("adam_eps = 0.0\n")
+            .unwrap()
+            .problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("imitation.adam_eps = 0")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub struct GfnConfig {
     pub lr: f64,
     /// Adam learning rate of `log Z` (10–100× larger, torchgfn: 0.1).
     pub lr_logz: f64,
+    /// Adam epsilon of both optimisers (PyTorch's 1e-8; burn's `AdamConfig::new()` would use
+    /// 1e-5).
+    pub adam_eps: f64,
     /// Probability of a uniformly random allowed action during training (ε-uniform).
     pub epsilon: f64,
     /// Sampling temperature of the forward logits during training (1 = on-policy).
@@ -95,7 +98,10 @@ pub struct GfnConfig {
     pub replay_fraction: f64,
     /// Lower clip of `log R` (illegal or worthless objects).
     pub log_reward_min: f64,
-    /// Global gradient-norm clip (0 disables it).
+    /// Global gradient-norm clip (0 disables it): before each step every gradient, of the
+    /// networks and of `log Z` alike, is scaled by `min(1, grad_clip / (‖g‖ + 1e-6))`, where
+    /// `‖g‖` is the Euclidean norm over all those parameters together (PyTorch's
+    /// `clip_grad_norm_`), not per parameter tensor.
     pub grad_clip: f64,
     /// Clamp of the forward/backward logits (±), against log-probability underflow.
     pub logit_clip: f64,
@@ -113,6 +119,7 @@ impl Default for GfnConfig {
             batch_size: 16,
             lr: 1e-3,
             lr_logz: 0.1,
+            adam_eps: ember_engine::optim::ADAM_EPS,
             epsilon: 0.01,
             temperature: 1.0,
             replay_capacity: 0,
@@ -157,6 +164,9 @@ impl GfnConfig {
             if !(v > 0.0 && v.is_finite()) {
                 return Err(format!("{name} must be positive, got {v}"));
             }
+        }
+        if let Some(problem) = ember_engine::optim::adam_eps_problem("adam_eps", self.adam_eps) {
+            return Err(problem);
         }
         if !(self.op_weight >= 0.0 && self.grad_clip >= 0.0) {
             return Err("op_weight and grad_clip must be non-negative".into());
@@ -203,6 +213,21 @@ mod tests {
             count += 1;
         }
         assert_eq!(count, 2);
+    }
+
+    /// The Adam epsilon defaults to PyTorch's 1e-8, is read from TOML and is refused when not
+    /// positive, with the field named.
+    #[test]
+    fn adam_eps() {
+        assert_eq!(GfnConfig::default().adam_eps, 1e-8);
+        let config: GfnConfig = toml::from_str("adam_eps = 1e-6\n").unwrap();
+        assert_eq!(config.adam_eps, 1e-6);
+        config.validate().unwrap();
+        for bad in ["0.0", "-1e-8"] {
+            let config: GfnConfig = toml::from_str(&format!("adam_eps = {bad}\n")).unwrap();
+            let err = config.validate().unwrap_err();
+            assert!(err.contains("adam_eps = "), "{err}");
+        }
     }
 
     #[test]

@@ -4,10 +4,11 @@
 
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::decay::WeightDecayConfig;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::activation::softplus;
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{Mlp, MlpConfig};
+use ember_engine::optim::adam;
 use ember_engine::{Batch, TransitionBuffer};
 
 /// A logit network on concatenated (state, action).
@@ -48,6 +49,8 @@ pub struct DiscriminatorTraining {
     pub batch_size: usize,
     /// Adam learning rate.
     pub lr: f64,
+    /// Adam epsilon.
+    pub adam_eps: f64,
     /// Coupled L2 weight decay (the only regulariser: burn has no double backward for a
     /// gradient penalty).
     pub weight_decay: f32,
@@ -65,7 +68,7 @@ pub fn train_discriminator(
     device: &Device,
 ) -> (Discriminator, f32) {
     let mut disc = Discriminator::new(obs_dim, act_dim, hidden, device);
-    let mut opt: ModuleOptimizer = AdamConfig::new()
+    let mut opt: ModuleOptimizer = adam(training.adam_eps)
         .with_weight_decay(Some(WeightDecayConfig::new(training.weight_decay)))
         .init();
     let mut last = Tensor::<1>::zeros([1], device);

@@ -25,6 +25,8 @@ pub struct ImitationConfig {
     pub batch_size: usize,
     /// Adam learning rate.
     pub lr: f64,
+    /// Adam epsilon (PyTorch's 1e-8; burn's `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Coupled L2 weight decay.
     pub weight_decay: f32,
     /// Rewards are clipped to [-clip, clip].
@@ -38,6 +40,7 @@ impl Default for ImitationConfig {
             steps: 2_000,
             batch_size: 256,
             lr: 3e-4,
+            adam_eps: ember_engine::optim::ADAM_EPS,
             weight_decay: 1e-4,
             reward_clip: 10.0,
         }
@@ -57,6 +60,10 @@ impl ImitationConfig {
         if !(self.lr > 0.0 && self.lr.is_finite()) {
             out.push(format!("imitation.lr = {}: must be positive", self.lr));
         }
+        out.extend(ember_engine::optim::adam_eps_problem(
+            "imitation.adam_eps",
+            self.adam_eps,
+        ));
         if self.reward_clip.is_nan() || self.reward_clip <= 0.0 {
             out.push(format!(
                 "imitation.reward_clip = {}: must be positive",
@@ -90,6 +97,7 @@ pub fn imitation_rewards(
         steps: config.steps,
         batch_size: config.batch_size,
         lr: config.lr,
+        adam_eps: config.adam_eps,
         weight_decay: config.weight_decay,
     };
     let (disc, loss) = train_discriminator(

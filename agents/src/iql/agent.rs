@@ -4,10 +4,10 @@ use super::{IqlConfig, awr_weights, expectile_loss};
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::Device;
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig, TwinQ};
-use ember_engine::optim::{cosine_decay, soft_update, target_copy};
+use ember_engine::optim::{adam, cosine_decay, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -61,9 +61,9 @@ impl Iql {
                 actor,
                 value,
             },
-            actor_opt: AdamConfig::new().init(),
-            critic_opt: AdamConfig::new().init(),
-            value_opt: AdamConfig::new().init(),
+            actor_opt: adam(config.adam_eps).init(),
+            critic_opt: adam(config.adam_eps).init(),
+            value_opt: adam(config.adam_eps).init(),
             device: device.clone(),
             config,
             spec,

@@ -5,6 +5,7 @@ use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,9 @@ pub struct IqlConfig {
     pub critic_lr: f64,
     /// Adam learning rate of the value network.
     pub value_lr: f64,
+    /// Adam epsilon of every optimiser (PyTorch/optax and the reference code: 1e-8; burn's
+    /// `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Steps of the actor's cosine decay; `None` uses the run's step budget.
     pub actor_decay_steps: Option<usize>,
     /// Dropout in the policy trunk (0.1 for Kitchen/Adroit).
@@ -54,6 +58,7 @@ impl Default for IqlConfig {
             actor_lr: 3e-4,
             critic_lr: 3e-4,
             value_lr: 3e-4,
+            adam_eps: ADAM_EPS,
             actor_decay_steps: None,
             policy_dropout: 0.0,
             batch_size: 256,
@@ -69,6 +74,7 @@ impl OfflineAlgo for IqlConfig {
 
     fn validate(&self) -> Result<(), String> {
         let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
+        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
         if !(self.expectile > 0.0 && self.expectile < 1.0) {
             problems.push(format!(
                 "expectile = {}: must lie in (0, 1)",

@@ -6,10 +6,10 @@ use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::decay::WeightDecayConfig;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig};
-use ember_engine::optim::{FlatGrads, soft_update, target_copy};
+use ember_engine::optim::{FlatGrads, adam, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -55,7 +55,7 @@ impl Odice {
             log_std_max: 2.0,
         }
         .init(device);
-        let policy_opt = AdamConfig::new()
+        let policy_opt = adam(config.adam_eps)
             .with_weight_decay(Some(WeightDecayConfig::new(config.policy_weight_decay)))
             .init();
         Self {
@@ -64,7 +64,7 @@ impl Odice {
                 value,
                 policy,
             },
-            value_opt: AdamConfig::new().init(),
+            value_opt: adam(config.adam_eps).init(),
             policy_opt,
             device: device.clone(),
             config,
@@ -77,46 +77,49 @@ impl Odice {
         &self.config
     }
 
-    /// One gradient of the value loss per the configured mode; returns it with the forward
-    /// residual (detached, for the policy weights) and the online V(s).
+    /// One gradient of the value loss per the configured mode; returns it with the residual
+    /// the policy weights come from (detached) and the online V(s). As in the official code the
+    /// policy residual is the one the value loss used: `r + γ V̄(s') − V(s)` (target at s') for
+    /// the semi and orthogonal modes, `r + γ V(s') − V(s)` (online at both ends) for true.
     fn value_gradient(&self, batch: &Batch) -> (GradientsParams, Tensor<2>, Tensor<2>) {
         let c = &self.config;
         let (obs, next) = (batch.observations.clone(), batch.next_observations.clone());
         let discount = batch.masks.clone().mul_scalar(c.gamma);
-        let target_s = heads(&self.nets.target_value, obs.clone())
-            .min_dim(1)
-            .detach();
-        let target_next = heads(&self.nets.target_value, next.clone())
-            .min_dim(1)
-            .detach();
-        let forward_residual =
-            |v_s: Tensor<2>| batch.rewards.clone() + discount.clone() * target_next.clone() - v_s;
+        let target_next = || {
+            heads(&self.nets.target_value, next.clone())
+                .min_dim(1)
+                .detach()
+        };
         let grads_of =
             |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), &self.nets.value);
+        let dual_loss = |v_s: Tensor<2>, delta: Tensor<2>| {
+            v_s.mean().mul_scalar(1.0 - c.lambda) + c.f.f_star(delta).mean().mul_scalar(c.lambda)
+        };
 
         let v_s = heads(&self.nets.value, obs.clone());
-        let delta_f = forward_residual(v_s.clone());
-        let grads = match c.mode {
-            GradientMode::Semi | GradientMode::True => {
-                let delta = if c.mode == GradientMode::Semi {
-                    delta_f.clone()
-                } else {
-                    let v_next = heads(&self.nets.value, next);
-                    batch.rewards.clone() + discount * v_next - v_s.clone()
-                };
-                grads_of(
-                    v_s.clone().mean().mul_scalar(1.0 - c.lambda)
-                        + c.f.f_star(delta).mean().mul_scalar(c.lambda),
-                )
+        let (grads, residual) = match c.mode {
+            GradientMode::Semi => {
+                let delta_f = batch.rewards.clone() + discount * target_next() - v_s.clone();
+                (grads_of(dual_loss(v_s.clone(), delta_f.clone())), delta_f)
+            }
+            GradientMode::True => {
+                let v_next = heads(&self.nets.value, next.clone());
+                let delta = batch.rewards.clone() + discount * v_next - v_s.clone();
+                (grads_of(dual_loss(v_s.clone(), delta.clone())), delta)
             }
             GradientMode::Orthogonal => {
                 // Three graphs, as burn's backward consumes its graph: the dual's forward part
                 // (through V(s)), its backward part (through V(s')) and the linear term.
+                let target_s = heads(&self.nets.target_value, obs.clone())
+                    .min_dim(1)
+                    .detach();
+                let delta_f =
+                    batch.rewards.clone() + discount.clone() * target_next() - v_s.clone();
                 let flat = |grads: GradientsParams| FlatGrads::new(&grads, &self.nets.value);
                 let g_f = flat(grads_of(
                     c.f.f_star(delta_f.clone()).mean().mul_scalar(c.lambda),
                 ));
-                let v_next = heads(&self.nets.value, next);
+                let v_next = heads(&self.nets.value, next.clone());
                 let delta_b = batch.rewards.clone() + discount * v_next - target_s;
                 let g_b = flat(grads_of(
                     c.f.f_star(delta_b).mean().mul_scalar(c.lambda * c.eta),
@@ -124,28 +127,30 @@ impl Odice {
                 let v_s_again = heads(&self.nets.value, obs);
                 let g_v = flat(grads_of(v_s_again.mean().mul_scalar(1.0 - c.lambda)));
                 let one = Tensor::<1>::ones([1], &self.device);
-                g_v.axpy(one.clone(), &g_f)
+                let grads = g_v
+                    .axpy(one.clone(), &g_f)
                     .axpy(one, &g_b.orthogonal_to(&g_f))
-                    .into_params(&self.nets.value)
+                    .into_params(&self.nets.value);
+                (grads, delta_f)
             }
         };
-        (grads, delta_f.detach(), v_s)
+        (grads, residual.detach(), v_s)
     }
 }
 
 impl OfflineAgent for Odice {
     fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
         let c = &self.config;
-        let (grads, delta_f, v_s) = self.value_gradient(batch);
+        let (grads, residual, v_s) = self.value_gradient(batch);
         self.nets.value = self
             .value_opt
             .step(c.value_lr, self.nets.value.clone(), grads);
         self.nets.target_value =
             soft_update(self.nets.target_value.clone(), &self.nets.value, c.tau);
 
-        // Weighted behaviour cloning with the residual from before this step's value update;
-        // with twin V the two heads' weights are averaged.
-        let weights = c.f.policy_weight(delta_f.clone()).mean_dim(1);
+        // Weighted behaviour cloning with the residual from before this step's value update
+        // (see `value_gradient`); with twin V the two heads' weights are averaged.
+        let weights = c.f.policy_weight(residual.clone()).mean_dim(1);
         let log_prob = self
             .nets
             .policy
@@ -159,7 +164,7 @@ impl OfflineAgent for Odice {
         let mut metrics = Metrics::new();
         metrics.push("policy_loss", policy_loss);
         metrics.push("v", v_s);
-        metrics.push("residual", delta_f);
+        metrics.push("residual", residual);
         metrics.push("weight", weights);
         metrics
     }
@@ -244,5 +249,54 @@ mod tests {
             .max()
             .into_scalar::<f32>();
         assert!(diff < 1e-6, "value nets differ by {diff}");
+    }
+
+    /// The true-gradient mode weights the policy by the residual of its own loss, online V at
+    /// both ends (`true_g_update`'s `pi_residual`), not by the target-at-s' residual.
+    #[test]
+    fn true_gradient_policy_residual_is_online() {
+        let device = Device::flex().autodiff();
+        let spec = Spec {
+            obs_dim: OBS,
+            act_dim: 1,
+            normalizer: StateNormalizer::identity(OBS),
+            action_space: ActionBounds::unit(1).into(),
+        };
+        let config = OdiceConfig {
+            value_hidden: vec![16, 16],
+            policy_hidden: vec![16],
+            mode: GradientMode::True,
+            ..OdiceConfig::default()
+        };
+        let mut agent = Odice::new(config.clone(), spec, &device);
+        // A target unlike the online heads, as after many steps.
+        let fresh: Vec<Mlp> = (0..2)
+            .map(|_| {
+                MlpConfig::layers(OBS, &config.value_hidden, 1)
+                    .with_layer_norm(config.layer_norm)
+                    .init(&device)
+            })
+            .collect();
+        agent.nets.target_value = target_copy(&fresh);
+        let b = batch(&device);
+        let (_, residual, _) = agent.value_gradient(&b);
+        let discount = b.masks.clone().mul_scalar(config.gamma);
+        let value = |nets: &[Mlp], obs: Tensor<2>| heads(nets, obs).detach();
+        let online = b.rewards.clone()
+            + discount.clone() * value(&agent.nets.value, b.next_observations.clone())
+            - value(&agent.nets.value, b.observations.clone());
+        let with_target = b.rewards.clone()
+            + discount * value(&agent.nets.target_value, b.next_observations.clone()).min_dim(1)
+            - value(&agent.nets.value, b.observations.clone());
+        let gap = |x: Tensor<2>, y: Tensor<2>| (x - y).abs().max().into_scalar::<f32>();
+        assert!(
+            gap(with_target, online.clone()) > 1e-3,
+            "the test needs target and online values apart"
+        );
+        let diff = gap(residual, online);
+        assert!(
+            diff < 1e-6,
+            "policy residual is {diff} from the online residual"
+        );
     }
 }

@@ -6,6 +6,7 @@ use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,8 @@ use serde::{Deserialize, Serialize};
 pub enum GradientMode {
     /// Forward gradient only (target net at s'): the S-DICE ablation.
     Semi,
-    /// Gradient through both ends, online net at s and s'.
+    /// Gradient through both ends, online net at s and s'; the policy weights come from the
+    /// same online residual (the official `true_g_update`).
     True,
     /// Forward gradient plus the part of the backward gradient orthogonal to it: O-DICE.
     #[default]
@@ -52,6 +54,9 @@ pub struct OdiceConfig {
     pub policy_lr: f64,
     /// Coupled L2 weight decay of the policy's Adam.
     pub policy_weight_decay: f32,
+    /// Adam epsilon of every optimiser (PyTorch/optax and the reference code: 1e-8; burn's
+    /// `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Squash the policy mean with tanh (the IL configuration).
     pub tanh_mean: bool,
     /// Minibatch size.
@@ -78,6 +83,7 @@ impl Default for OdiceConfig {
             value_lr: 2e-4,
             policy_lr: 2e-4,
             policy_weight_decay: 1e-4,
+            adam_eps: ADAM_EPS,
             tanh_mean: false,
             batch_size: 256,
             normalize_states: false,
@@ -93,6 +99,7 @@ impl OfflineAlgo for OdiceConfig {
     fn validate(&self) -> Result<(), String> {
         let mut problems =
             common_problems(&self.value_hidden, self.gamma, self.tau, self.batch_size);
+        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
         if !(self.lambda > 0.0 && self.lambda < 1.0 && self.eta >= 0.0) {
             problems.push(format!(
                 "lambda = {}, eta = {}: need 0 < lambda < 1, eta >= 0",

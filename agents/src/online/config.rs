@@ -71,6 +71,24 @@ mod tests {
         );
     }
 
+    /// SAC's Adam epsilon defaults to PyTorch's 1e-8, is read from `[algo]` and is refused when
+    /// not positive, with the field named.
+    #[test]
+    fn sac_adam_eps() {
+        assert_eq!(SacConfig::default().adam_eps, 1e-8);
+        let parse = |value: &str| {
+            toml::from_str::<OnlineConfig>(&format!("[algo]\nalgo = \"sac\"\nadam_eps = {value}\n"))
+                .unwrap()
+                .algo
+        };
+        let OnlineAlgoConfig::Sac(sac) = parse("1e-6");
+        assert_eq!(sac.adam_eps, 1e-6);
+        for bad in ["0.0", "-1.0"] {
+            let err = parse(bad).validate().unwrap_err();
+            assert!(err.contains("adam_eps = "), "{err}");
+        }
+    }
+
     #[test]
     fn bad_input_is_named() {
         let err = toml::from_str::<OnlineConfig>("[algo]\nalgo = \"sac\"\ntua = 0.1\n")

@@ -4,10 +4,10 @@ use super::{SacConfig, actor_loss, alpha_loss, soft_target};
 use crate::agent::{Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::{Module, Param};
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{MlpConfig, TanhGaussianPolicy, TwinQ};
-use ember_engine::optim::{soft_update, target_copy};
+use ember_engine::optim::{adam, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -59,9 +59,9 @@ impl Sac {
                 actor,
                 temperature,
             },
-            actor_opt: AdamConfig::new().init(),
-            critic_opt: AdamConfig::new().init(),
-            alpha_opt: AdamConfig::new().init(),
+            actor_opt: adam(config.adam_eps).init(),
+            critic_opt: adam(config.adam_eps).init(),
+            alpha_opt: adam(config.adam_eps).init(),
             device: device.clone(),
             config,
             spec,

@@ -3,6 +3,7 @@
 use super::{OnlineSac, Sac};
 use crate::agent::ActionKind;
 use crate::online::{OnlineAgent, OnlineAlgo, OnlineContext};
+use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,9 @@ pub struct SacConfig {
     pub critic_lr: f64,
     /// Adam learning rate of the entropy temperature.
     pub alpha_lr: f64,
+    /// Adam epsilon of every optimiser (PyTorch/optax and the reference code: 1e-8; burn's
+    /// `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Temperature at the start (tuned automatically from there).
     pub initial_alpha: f32,
     /// Entropy target; `None` means `-act_dim`.
@@ -43,6 +47,7 @@ impl Default for SacConfig {
             actor_lr: 3e-4,
             critic_lr: 3e-4,
             alpha_lr: 3e-4,
+            adam_eps: ADAM_EPS,
             initial_alpha: 1.0,
             target_entropy: None,
             batch_size: 256,
@@ -80,6 +85,7 @@ impl OnlineAlgo for SacConfig {
                 problems.push(format!("{name} = {lr}: must be finite and >= 0"));
             }
         }
+        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
         if !(self.initial_alpha.is_finite() && self.initial_alpha > 0.0) {
             problems.push(format!(
                 "initial_alpha = {}: must be finite and > 0",

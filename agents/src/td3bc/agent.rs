@@ -4,10 +4,10 @@ use super::{Td3BcConfig, actor_loss};
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Distribution, Tensor};
 use ember_engine::nn::{DeterministicPolicy, MlpConfig, TwinQ};
-use ember_engine::optim::{soft_update, target_copy};
+use ember_engine::optim::{adam, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -51,8 +51,8 @@ impl Td3Bc {
                 actor,
                 critic,
             },
-            actor_opt: AdamConfig::new().init(),
-            critic_opt: AdamConfig::new().init(),
+            actor_opt: adam(config.adam_eps).init(),
+            critic_opt: adam(config.adam_eps).init(),
             device: device.clone(),
             config,
             spec,

@@ -5,6 +5,7 @@ use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
+use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,9 @@ pub struct Td3BcConfig {
     pub actor_lr: f64,
     /// Adam learning rate of the critics.
     pub critic_lr: f64,
+    /// Adam epsilon of every optimiser (PyTorch/optax and the reference code: 1e-8; burn's
+    /// `AdamConfig::new()` would use 1e-5).
+    pub adam_eps: f64,
     /// Minibatch size.
     pub batch_size: usize,
     /// Standardise states with the dataset mean and std (+1e-3).
@@ -50,6 +54,7 @@ impl Default for Td3BcConfig {
             alpha: 2.5,
             actor_lr: 3e-4,
             critic_lr: 3e-4,
+            adam_eps: ADAM_EPS,
             batch_size: 256,
             normalize_states: true,
             reward_scaling: RewardScaling::None,
@@ -63,6 +68,7 @@ impl OfflineAlgo for Td3BcConfig {
 
     fn validate(&self) -> Result<(), String> {
         let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
+        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
         if self.policy_freq == 0 {
             problems.push("policy_freq = 0: must be at least 1".into());
         }

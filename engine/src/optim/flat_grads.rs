@@ -1,6 +1,7 @@
 //! A module's gradient viewed as one flat vector over all its parameters: inner products, norms
 //! and linear combinations, all on the device (no host sync). O-DICE's orthogonal-gradient update
-//! is built from these.
+//! is built from these, and so is the global gradient-norm clip ([`grad_norm_sq`],
+//! [`clip_coefficient`], [`scale_grads`]) that burn's per-parameter `GradientClipping` is not.
 
 use burn::module::{Module, ModuleVisitor, Param, ParamId};
 use burn::optim::GradientsParams;
@@ -116,6 +117,85 @@ impl FlatGrads {
     }
 }
 
+/// The squared Euclidean norm of the gradients `grads` holds for `module`'s float parameters,
+/// all of them together (one element), or `None` when it holds none. Parameters without a
+/// gradient are skipped, as PyTorch's `clip_grad_norm_` skips parameters whose `grad` is None.
+pub fn grad_norm_sq<M: Module>(grads: &GradientsParams, module: &M) -> Option<Tensor<1>> {
+    struct Sum<'a> {
+        grads: &'a GradientsParams,
+        total: Option<Tensor<1>>,
+    }
+    impl ModuleVisitor for Sum<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if let Some(grad) = self.grads.get::<D>(param.id) {
+                let sq = grad.square().sum();
+                self.total = Some(match self.total.take() {
+                    Some(total) => total + sq,
+                    None => sq,
+                });
+            }
+        }
+    }
+    let mut sum = Sum { grads, total: None };
+    module.visit(&mut sum);
+    sum.total
+}
+
+/// The factor of a global-norm clip, `min(1, max_norm / (norm + 1e-6))` with
+/// `norm = sqrt(norm_sq)` (PyTorch's `clip_grad_norm_`), one element, on the device.
+pub fn clip_coefficient(norm_sq: Tensor<1>, max_norm: f32) -> Tensor<1> {
+    norm_sq
+        .sqrt()
+        .add_scalar(1e-6)
+        .recip()
+        .mul_scalar(max_norm)
+        .clamp_max(1.0)
+}
+
+/// Multiplies every gradient `grads` holds for `module`'s float parameters by `factor` (one
+/// element); parameters without a gradient stay without one.
+pub fn scale_grads<M: Module>(
+    mut grads: GradientsParams,
+    module: &M,
+    factor: Tensor<1>,
+) -> GradientsParams {
+    struct Scale<'a> {
+        grads: &'a mut GradientsParams,
+        factor: Tensor<1>,
+    }
+    impl ModuleVisitor for Scale<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            if let Some(grad) = self.grads.remove::<D>(param.id) {
+                let factor: Tensor<D> = self.factor.clone().unsqueeze();
+                self.grads.register::<D>(param.id, grad * factor);
+            }
+        }
+    }
+    module.visit(&mut Scale {
+        grads: &mut grads,
+        factor,
+    });
+    grads
+}
+
+/// Clips `module`'s gradients to a global Euclidean norm of at most `max_norm` over all its
+/// parameters together; returns them with the norm before clipping (zero when there are none).
+/// For gradients split over several modules (several optimisers), add their [`grad_norm_sq`],
+/// take one [`clip_coefficient`] and [`scale_grads`] each with it.
+pub fn clip_grad_norm<M: Module>(
+    grads: GradientsParams,
+    module: &M,
+    max_norm: f32,
+) -> (GradientsParams, Option<Tensor<1>>) {
+    match grad_norm_sq(&grads, module) {
+        Some(sq) => {
+            let factor = clip_coefficient(sq.clone(), max_norm);
+            (scale_grads(grads, module, factor), Some(sq.sqrt()))
+        }
+        None => (grads, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +256,81 @@ mod tests {
         assert_eq!(a.norm_sq().into_scalar::<f32>(), 25.0);
         let zero = FlatGrads::new(&GradientsParams::new(), &m);
         assert_eq!(a.dot(&zero).into_scalar::<f32>(), 0.0);
+    }
+
+    #[derive(Module, Debug)]
+    struct Two {
+        a: Param<Tensor<1>>,
+        b: Param<Tensor<2>>,
+    }
+
+    fn two_with_grads(ga: [f32; 2], gb: [f32; 2]) -> (Two, GradientsParams) {
+        let device = Device::flex();
+        let two = Two {
+            a: Param::from_tensor(Tensor::zeros([2], &device)),
+            b: Param::from_tensor(Tensor::zeros([1, 2], &device)),
+        };
+        let mut grads = GradientsParams::new();
+        let t = |g: [f32; 2]| TensorData::new(g.to_vec(), [2]);
+        grads.register::<1>(two.a.id, Tensor::from_data(t(ga), &device));
+        grads.register::<2>(
+            two.b.id,
+            Tensor::<1>::from_data(t(gb), &device).reshape([1, 2]),
+        );
+        (two, grads)
+    }
+
+    fn grad_of<const D: usize>(grads: &GradientsParams, p: &Param<Tensor<D>>) -> Vec<f32> {
+        grads
+            .get::<D>(p.id)
+            .unwrap()
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap()
+    }
+
+    fn close(got: &[f32], want: &[f32]) -> bool {
+        got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-5)
+    }
+
+    /// Two parameters with gradient norms 3 and 4 under a limit of 4.5: each alone is within it,
+    /// together (norm 5) they are not, so both are scaled by 4.5 / 5 = 0.9. burn's per-parameter
+    /// `GradientClipping::Norm` (what the GFlowNet trainer used before) leaves both unchanged.
+    #[test]
+    fn global_norm_clip_scales_every_parameter_together() {
+        let (two, grads) = two_with_grads([3.0, 0.0], [0.0, 4.0]);
+        let per_tensor = burn::grad_clipping::GradientClipping::Norm(4.5);
+        let alone = per_tensor.clip_gradient(grads.get::<1>(two.a.id).unwrap());
+        assert_eq!(alone.into_data().try_to_vec::<f32>().unwrap(), [3.0, 0.0]);
+
+        let (clipped, norm) = clip_grad_norm(grads, &two, 4.5);
+        assert!((norm.unwrap().into_scalar::<f32>() - 5.0).abs() < 1e-6);
+        let (a, b) = (grad_of(&clipped, &two.a), grad_of(&clipped, &two.b));
+        assert!(
+            close(&a, &[2.7, 0.0]) && close(&b, &[0.0, 3.6]),
+            "{a:?} {b:?}"
+        );
+    }
+
+    /// Under the limit nothing changes; a parameter without a gradient stays without one.
+    #[test]
+    fn global_norm_clip_below_the_limit_and_missing_gradients() {
+        let (two, grads) = two_with_grads([3.0, 0.0], [0.0, 4.0]);
+        let (clipped, _) = clip_grad_norm(grads, &two, 10.0);
+        assert!(close(&grad_of(&clipped, &two.a), &[3.0, 0.0]));
+        assert!(close(&grad_of(&clipped, &two.b), &[0.0, 4.0]));
+
+        let (two, mut grads) = two_with_grads([6.0, 8.0], [0.0, 0.0]);
+        grads.remove::<2>(two.b.id);
+        let (clipped, norm) = clip_grad_norm(grads, &two, 5.0);
+        assert!((norm.unwrap().into_scalar::<f32>() - 10.0).abs() < 1e-5);
+        assert!(close(&grad_of(&clipped, &two.a), &[3.0, 4.0]));
+        assert!(clipped.get::<2>(two.b.id).is_none());
+        assert!(
+            clip_grad_norm(GradientsParams::new(), &two, 1.0)
+                .1
+                .is_none()
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Thin helpers over burn's optimizers: target-network averaging, learning-rate schedules and
-//! flat gradient algebra.
+//! Thin helpers over burn's optimizers: Adam with PyTorch's epsilon, target-network averaging,
+//! learning-rate schedules, flat gradient algebra and the global gradient-norm clip.
 
+mod adam;
 mod flat_grads;
 mod polyak;
 mod schedule;
 
-pub use flat_grads::FlatGrads;
+pub use adam::{ADAM_EPS, adam, adam_eps_problem};
+pub use flat_grads::{FlatGrads, clip_coefficient, clip_grad_norm, grad_norm_sq, scale_grads};
 pub use polyak::{soft_update, target_copy};
 pub use schedule::cosine_decay;
