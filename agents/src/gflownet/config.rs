@@ -73,7 +73,9 @@ pub struct GfnConfig {
     /// Weight λ_OP of the order loss next to the non-terminal DB/SubTB/FL terms (OP-TB uses the
     /// order loss alone).
     pub op_weight: f64,
-    /// λ of SubTB(λ).
+    /// λ of SubTB(λ): plain SubTB weights `λ^(j−i)` within each trajectory; OP-SubTB weights
+    /// the per-length means of its non-terminal term, and its order loss per length, by
+    /// `λ^(k−1)` (OP-GFN's `geometric`).
     pub subtb_lambda: f64,
     /// Hidden widths of the shared torso of `P_F`, `P_B` and `log F`.
     pub hidden: Vec<usize>,

@@ -154,6 +154,37 @@ fn subtrajectory_weights_match_a_hand_computation() {
 }
 
 #[test]
+fn op_subtrajectory_weights_are_per_length_means_weighted_geometrically() {
+    // OP-SubTB's non-terminal term (OP-GFN's code, torchgfn's `geometric`). Only F(0,0) wrong
+    // by +δ: pairs that start at node 0 have residual δ, the others 0. Without the sink the
+    // exit-only trajectory has no pair; the two 1-move ones have (0,1) of residual δ; the two
+    // 2-move ones have (0,1) δ, (1,2) 0 and (0,2) δ. Length 1: 6 pairs, 4 of residual δ, mean
+    // 4δ²/6; length 2: 2 pairs, both δ, mean δ². L = 2, so the weights are (1−λ)/(1−λ²) and
+    // (1−λ)λ/(1−λ²). Normalising within each trajectory instead would give
+    // δ²(2 + 2(λ+λ²)/(2λ+λ²))/4 (0.8 at λ = ½ against 7/9 here).
+    let (delta, l) = (1.0f64, 0.5f64);
+    let bad = terms(
+        0.0,
+        |s| {
+            if s == (0, 0) {
+                optimal_flow(s) + delta
+            } else {
+                optimal_flow(s)
+            }
+        },
+        false,
+    );
+    let (w1, w2) = ((1.0 - l) / (1.0 - l * l), (1.0 - l) * l / (1.0 - l * l));
+    let want = delta * delta * (w1 * 4.0 / 6.0 + w2);
+    let got = scalar(subtrajectory_balance(&bad, l, false));
+    assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+    // λ = 1: the per-length means weighted equally.
+    let flat = scalar(subtrajectory_balance(&bad, 1.0, false));
+    let want = delta * delta * (4.0 / 6.0 + 1.0) / 2.0;
+    assert!((flat - want).abs() < 1e-5, "{flat} vs {want}");
+}
+
+#[test]
 fn forward_looking_balance_is_zero_with_flows_divided_by_the_energy() {
     // FL parametrises log F = log F̃ + log R(s): with the optimal F̃ = F/R the DB residuals vanish;
     // forgetting the energy term (F̃ = F) does not.
