@@ -43,6 +43,6 @@ pub use plot_data::{PlotData, write_plot_data};
 pub use replay::Replay;
 pub use run::{Evaluation, GfnLearner, RunOptions, RunReport, train_run};
 pub use sampler::{Exploration, sample_trajectories};
-pub use task::{Score, StateOf, Task};
+pub use task::{MoHyperGridTask, Score, StateOf, Task, parse_grid_functions};
 pub use trainer::{GflowNet, TrajectoryOf};
 pub use trajectory::{FlowTerms, RowTerms, Trajectory};

@@ -1,9 +1,13 @@
 //! [`Task`]: an environment plus what its objects are worth (scalar reward or several
 //! objectives), and the task-specific evaluation hooks (modes, exact target, diversity).
 
+use ember_envs::EnvError;
 use ember_envs::gfn::exact::terminating_distribution;
 use ember_envs::gfn::metrics::{L1Convention, l1_distance};
-use ember_envs::gfn::{Enumerable, GfnEnv, GridState, HyperGrid, LogReward};
+use ember_envs::gfn::{
+    Enumerable, GfnEnv, GridFunction, GridState, HyperGrid, LogReward, MoHyperGrid, MultiObjective,
+};
+use std::collections::HashSet;
 
 /// The worth of one object (or, for forward-looking losses, of a partial object).
 #[derive(Clone, Debug, PartialEq)]
@@ -79,8 +83,7 @@ impl Task for HyperGrid {
     }
 
     fn key(&self, x: &GridState) -> String {
-        let coords: Vec<String> = x.0.iter().map(u32::to_string).collect();
-        coords.join(" ")
+        grid_key(x)
     }
 
     fn is_mode(&self, x: &GridState, _score: &Score) -> bool {
@@ -93,5 +96,111 @@ impl Task for HyperGrid {
         let target = self.target();
         debug_assert_eq!(p_t.len(), grid.n_states());
         Some(l1_distance(&p_t, &target, L1Convention::Sum))
+    }
+}
+
+/// Grid coordinates separated by spaces.
+fn grid_key(x: &GridState) -> String {
+    let coords: Vec<String> = x.0.iter().map(u32::to_string).collect();
+    coords.join(" ")
+}
+
+/// The multi-objective HyperGrid of OP-GFN ([`MoHyperGrid`]) as a task: the objectives are its
+/// normalised functions (order-preserving runs use their Pareto order); the cells of the true
+/// Pareto front are the modes. For the non-order-preserving losses `log R = ln Σ_i f_i(x)`
+/// (OP-GFN's reward with preference weights 1 and β = 1), floored at `ln 1e-8`.
+#[derive(Debug, Clone)]
+pub struct MoHyperGridTask {
+    grid: MoHyperGrid,
+    front: HashSet<GridState>,
+}
+
+impl MoHyperGridTask {
+    /// A 2-D grid of side `side` scored by `functions` (at least one).
+    pub fn new(side: u32, functions: &[GridFunction]) -> Result<Self, EnvError> {
+        let grid = MoHyperGrid::new(side, functions)?;
+        let front = grid.pareto_front().into_iter().map(|(s, _)| s).collect();
+        Ok(Self { grid, front })
+    }
+
+    /// The scored grid.
+    pub fn grid(&self) -> &MoHyperGrid {
+        &self.grid
+    }
+
+    /// The objective vectors of the true Pareto front.
+    pub fn pareto_values(&self) -> Vec<Vec<f64>> {
+        self.grid
+            .pareto_front()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    }
+}
+
+/// Parses `branin,currin,shubert,beale` (any non-empty subset, comma-separated).
+pub fn parse_grid_functions(list: &str) -> Result<Vec<GridFunction>, String> {
+    list.split(',')
+        .map(|name| match name.trim().to_ascii_lowercase().as_str() {
+            "branin" => Ok(GridFunction::Branin),
+            "currin" => Ok(GridFunction::Currin),
+            "shubert" => Ok(GridFunction::Shubert),
+            "beale" => Ok(GridFunction::Beale),
+            other => Err(format!(
+                "unknown HyperGrid objective `{other}`; valid: branin, currin, shubert, beale"
+            )),
+        })
+        .collect()
+}
+
+impl Task for MoHyperGridTask {
+    type Env = ember_envs::gfn::Grid;
+
+    fn env(&self) -> &Self::Env {
+        self.grid.env()
+    }
+
+    fn score(&self, x: &GridState) -> Score {
+        let objectives = self.grid.objectives(x);
+        let sum: f64 = objectives.iter().sum();
+        Score {
+            log_reward: sum.max(1e-8).ln(),
+            objectives,
+        }
+    }
+
+    fn key(&self, x: &GridState) -> String {
+        grid_key(x)
+    }
+
+    fn is_mode(&self, x: &GridState, _score: &Score) -> bool {
+        self.front.contains(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_objective_hypergrid_task_scores_and_modes() {
+        let functions = parse_grid_functions("Branin, currin").unwrap();
+        assert_eq!(functions, [GridFunction::Branin, GridFunction::Currin]);
+        assert!(parse_grid_functions("branin,qed").is_err());
+        let task = MoHyperGridTask::new(8, &functions).unwrap();
+        let front = task.grid().pareto_front();
+        assert!(!front.is_empty());
+        for (cell, values) in &front {
+            let score = task.score(cell);
+            assert_eq!(&score.objectives, values);
+            assert!((score.log_reward - values.iter().sum::<f64>().ln()).abs() < 1e-12);
+            assert!(task.is_mode(cell, &score));
+        }
+        let modes = task
+            .grid()
+            .reachable()
+            .filter(|s| task.is_mode(s, &task.score(s)))
+            .count();
+        assert_eq!(modes, front.len());
     }
 }
