@@ -107,6 +107,11 @@ pub struct GfnConfig {
     pub grad_clip: f64,
     /// Clamp of the forward/backward logits (±), against log-probability underflow.
     pub logit_clip: f64,
+    /// Weight λ_KL of OP-GFN's regulariser `KL(U ‖ P_B)` (U uniform over the valid parents),
+    /// averaged over the non-initial states of the batch; it keeps a learned `P_B` near
+    /// uniform (OP-GFN's NAS code uses 0.1 in its KL variants). 0 (default) turns it off; it
+    /// has no effect with `uniform_pb`.
+    pub kl_weight: f64,
 }
 
 impl Default for GfnConfig {
@@ -129,6 +134,7 @@ impl Default for GfnConfig {
             log_reward_min: -75.0,
             grad_clip: 10.0,
             logit_clip: 50.0,
+            kl_weight: 0.0,
         }
     }
 }
@@ -170,8 +176,8 @@ impl GfnConfig {
         if let Some(problem) = ember_engine::optim::adam_eps_problem("adam_eps", self.adam_eps) {
             return Err(problem);
         }
-        if !(self.op_weight >= 0.0 && self.grad_clip >= 0.0) {
-            return Err("op_weight and grad_clip must be non-negative".into());
+        if !(self.op_weight >= 0.0 && self.grad_clip >= 0.0 && self.kl_weight >= 0.0) {
+            return Err("op_weight, grad_clip and kl_weight must be non-negative".into());
         }
         Ok(())
     }

@@ -149,6 +149,40 @@ impl ModelShape {
     }
 }
 
+/// `KL(U ‖ P_B)` per state, `−ln m − (1/m) Σ_valid log P_B(a|s)` with `m` valid backward
+/// actions, averaged over the rows that are not initial and have a parent. `log_pb` is
+/// `[rows, backward actions]`, `invalid` its row-major mask.
+pub(crate) fn kl_uniform_backward(
+    log_pb: Tensor<2>,
+    invalid: &[bool],
+    initial: &[bool],
+    device: &Device,
+) -> Tensor<1> {
+    let [n, nb] = log_pb.dims();
+    let mut coef = vec![0.0f32; n * nb];
+    let (mut constant, mut rows) = (0.0f64, 0usize);
+    for r in (0..n).filter(|&r| !initial[r]) {
+        let m = (0..nb).filter(|&a| !invalid[r * nb + a]).count();
+        if m == 0 {
+            continue;
+        }
+        rows += 1;
+        constant -= (m as f64).ln();
+        for a in (0..nb).filter(|&a| !invalid[r * nb + a]) {
+            coef[r * nb + a] = 1.0 / m as f32;
+        }
+    }
+    if rows == 0 {
+        return Tensor::zeros([1], device);
+    }
+    let coef = Tensor::<2>::from_data(TensorData::new(coef, [n, nb]), device);
+    (log_pb * coef)
+        .sum()
+        .neg()
+        .add_scalar(constant as f32)
+        .div_scalar(rows as f32)
+}
+
 fn bool_matrix(v: &[bool], rows: usize, cols: usize, device: &Device) -> Tensor<2, Bool> {
     Tensor::from_data(TensorData::new(v.to_vec(), [rows, cols]), device)
 }
@@ -178,6 +212,30 @@ impl GfnModel {
             .clamp(-self.logit_clip, self.logit_clip)
             .div_scalar(temperature as f32);
         activation::log_softmax(logits.mask_fill(invalid, MASKED), 1)
+    }
+
+    /// OP-GFN's regulariser `KL(U ‖ P_B)` of the learned backward policy, averaged over the
+    /// non-initial states of `inputs` (its own forward pass); `None` with a uniform `P_B`.
+    pub fn backward_kl(&self, inputs: &RowInputs, device: &Device) -> Option<Tensor<1>> {
+        if !self.learned_pb {
+            return None;
+        }
+        let (n, na, nb) = (inputs.rows, self.actions, self.backward_actions);
+        let d = inputs.features.len() / n.max(1);
+        let x = Tensor::<2>::from_data(TensorData::new(inputs.features.clone(), [n, d]), device);
+        let clip = self.logit_clip;
+        let bwd = self
+            .net
+            .forward(x)
+            .slice([0..n, na..na + nb])
+            .clamp(-clip, clip);
+        let bwd = bwd.mask_fill(bool_matrix(&inputs.backward_invalid, n, nb, device), MASKED);
+        Some(kl_uniform_backward(
+            activation::log_softmax(bwd, 1),
+            &inputs.backward_invalid,
+            &inputs.initial,
+            device,
+        ))
     }
 
     /// The per-row terms of a batch: `log P_F` of the chosen move (or exit), `log P_B` of the
@@ -221,5 +279,24 @@ impl GfnModel {
             },
             reward,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backward_kl_to_uniform_matches_a_hand_computation() {
+        // Row 0: s_0 (skipped). Row 1: two parents, P_B = (¼, ¾): KL = ½ ln(½/¼) + ½ ln(½/¾)
+        // = ½ ln(4/3). Row 2: one parent, KL = 0. Mean over rows 1 and 2.
+        let device = Device::flex();
+        let lp = vec![0.0f32, MASKED, 0.25f32.ln(), 0.75f32.ln(), 0.0, MASKED];
+        let log_pb = Tensor::<2>::from_data(TensorData::new(lp, [3, 2]), &device);
+        let invalid = [false, true, false, false, false, true];
+        let kl = kl_uniform_backward(log_pb, &invalid, &[true, false, false], &device);
+        let got = f64::from(kl.into_data().try_to_vec::<f32>().unwrap()[0]);
+        let want = 0.5 * (4.0f64 / 3.0).ln() / 2.0;
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
     }
 }

@@ -255,7 +255,13 @@ impl<T: Task> GflowNet<T> {
                 None => weighted,
             });
         }
-        let total = total.expect("every loss has a balance or an order term");
+        let mut total = total.expect("every loss has a balance or an order term");
+        if c.kl_weight > 0.0
+            && let Some(kl) = self.nets.model.backward_kl(&inputs, &self.device)
+        {
+            metrics.push("kl_pb", kl.clone());
+            total = total + kl.mul_scalar(c.kl_weight as f32);
+        }
         metrics.push("loss", total.clone());
         metrics.push("log_z", log_z);
         (total, metrics)
@@ -455,6 +461,33 @@ mod tests {
             .into_data()
             .try_to_vec::<f32>()
             .unwrap()
+    }
+
+    /// `kl_weight` adds `kl_weight × KL(U ‖ P_B)` to the loss and logs the KL (positive for a
+    /// randomly initialised learned `P_B`); without it there is no KL term.
+    #[test]
+    fn kl_weight_adds_the_backward_kl_to_the_loss() {
+        use ember_envs::gfn::{HyperGrid, HyperGridReward};
+        let device = Device::flex().autodiff();
+        let task = || HyperGrid::new(2, 6, HyperGridReward::with_r0(0.1)).unwrap();
+        let config = |kl_weight| GfnConfig {
+            hidden: vec![16],
+            kl_weight,
+            ..GfnConfig::default()
+        };
+        let mut plain = GflowNet::new(task(), config(0.0), &device, 7).unwrap();
+        let mut with_kl = GflowNet::new(task(), config(0.5), &device, 7).unwrap();
+        let batch = plain.sample(16, Exploration::ON_POLICY);
+        let (_, m) = plain.loss(&batch);
+        let m = m.read();
+        assert!(!m.contains_key("kl_pb"));
+        assert!((m["loss"] - m["balance_loss"]).abs() < 1e-6, "{m:?}");
+        let (_, m) = with_kl.loss(&batch);
+        let m = m.read();
+        let kl = m["kl_pb"];
+        assert!(kl > 1e-4, "{kl}");
+        let want = m["balance_loss"] + 0.5 * kl;
+        assert!((m["loss"] - want).abs() < 1e-4, "{m:?}");
     }
 
     /// The networks' gradient has norm 3 and `log Z`'s norm 4, each under the limit 4.5; their
