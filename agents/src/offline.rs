@@ -30,14 +30,16 @@ pub struct Demonstrations<'a> {
 }
 
 /// Prepares `dataset` (plus `demos` for imitation) for `algo`, with the environment's action
-/// box `bounds`.
+/// box `bounds` and time limit `max_episode_steps` (used by the `return_range` reward scaling).
+/// Fails, with a one-line message, when the method's reward scaling cannot be applied.
 pub fn prepare(
     dataset: &OfflineDataset,
     demos: Option<Demonstrations<'_>>,
     algo: &AlgoConfig,
     bounds: ActionBounds,
+    max_episode_steps: Option<usize>,
     device: &Device,
-) -> Prepared {
+) -> Result<Prepared, String> {
     let options = QLearningOptions::default();
     let mut t = dataset.qlearning(&options);
     let expert_rows = demos.as_ref().map(|d| {
@@ -82,7 +84,7 @@ pub fn prepare(
         t.rewards = rewards.into();
         discriminator_loss = Some(loss);
     }
-    prep.reward_scaling.apply(&mut t);
+    prep.reward_scaling.apply(&mut t, max_episode_steps)?;
     let rewards: Vec<f32> = t.rewards.iter().copied().collect();
     let spec = Spec {
         obs_dim,
@@ -102,9 +104,9 @@ pub fn prepare(
         act_dim,
         device,
     );
-    Prepared {
+    Ok(Prepared {
         spec,
         buffer,
         discriminator_loss,
-    }
+    })
 }

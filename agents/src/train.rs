@@ -94,7 +94,15 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
         expert,
         config: &job.config.imitation,
     });
-    let prepared = prepare(&dataset, demos, &job.config.algo, bounds, &device);
+    let prepared = prepare(
+        &dataset,
+        demos,
+        &job.config.algo,
+        bounds,
+        env.max_episode_steps(),
+        &device,
+    )
+    .map_err(|e| Error::invalid(format!("{}: {e}", env.id())))?;
     if let Some(loss) = prepared.discriminator_loss {
         tracing::info!(loss, "imitation reward learned");
     }
