@@ -20,10 +20,12 @@ use std::path::{Path, PathBuf};
 pub struct TrainJob {
     /// Method, hyperparameters, budget, evaluation.
     pub config: TrainConfig,
-    /// D4RL HDF5 file or Minari dataset.
+    /// D4RL HDF5 file or Minari dataset (in the paper imitation mode only its reference scores
+    /// and behaviour return are reported; it may be the expert file itself).
     pub dataset: PathBuf,
-    /// Expert demonstrations (same format): offline imitation, the rewards of both files are
-    /// replaced by a learned imitation reward.
+    /// Expert demonstrations (same format): offline imitation, in the mode of
+    /// `config.imitation.mode` (paper: the first expert episode alone with zero rewards;
+    /// discriminator: both files, rewards replaced by a learned imitation reward).
     pub expert: Option<PathBuf>,
     /// Environment to evaluate in.
     pub env: String,
