@@ -20,10 +20,12 @@ use std::path::{Path, PathBuf};
 pub struct TrainJob {
     /// Method, hyperparameters, budget, evaluation.
     pub config: TrainConfig,
-    /// D4RL HDF5 file or Minari dataset.
+    /// D4RL HDF5 file or Minari dataset (in the paper imitation mode only its reference scores
+    /// and behaviour return are reported; it may be the expert file itself).
     pub dataset: PathBuf,
-    /// Expert demonstrations (same format): offline imitation, the rewards of both files are
-    /// replaced by a learned imitation reward.
+    /// Expert demonstrations (same format): offline imitation, in the mode of
+    /// `config.imitation.mode` (paper: the first expert episode alone with zero rewards;
+    /// discriminator: both files, rewards replaced by a learned imitation reward).
     pub expert: Option<PathBuf>,
     /// Environment to evaluate in.
     pub env: String,
@@ -94,7 +96,15 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
         expert,
         config: &job.config.imitation,
     });
-    let prepared = prepare(&dataset, demos, &job.config.algo, bounds, &device);
+    let prepared = prepare(
+        &dataset,
+        demos,
+        &job.config.algo,
+        bounds,
+        env.max_episode_steps(),
+        &device,
+    )
+    .map_err(|e| Error::invalid(format!("{}: {e}", env.id())))?;
     if let Some(loss) = prepared.discriminator_loss {
         tracing::info!(loss, "imitation reward learned");
     }

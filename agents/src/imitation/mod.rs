@@ -1,7 +1,9 @@
-//! Offline imitation from expert demonstrations plus unlabelled data, with no rewards: a
-//! discriminator between the expert's and all (s, a) pairs supplies the reward
-//! r(s, a) = log d_E(s, a) / d_U(s, a) (its logit, clipped), and any offline RL method (O-DICE in
-//! the paper's imitation setting) trains on the union with that reward.
+//! Offline imitation, in two modes ([`ImitationMode`]). `paper`: the O-DICE paper's setting
+//! (official `main_odice_il.py`): one expert trajectory, every reward zero, no other data, no
+//! discriminator. `discriminator` (DemoDICE/SMODICE style): expert demonstrations plus unlabelled
+//! data, a discriminator between the expert's and all (s, a) pairs supplies the reward
+//! r(s, a) = log d_E(s, a) / d_U(s, a) (its logit, clipped), and any offline RL method trains on
+//! the union with that reward.
 
 mod discriminator;
 
@@ -13,10 +15,39 @@ use ember_engine::burn::module::Module;
 use ember_engine::burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-/// How the imitation reward is learned.
+/// Which offline-imitation setting `--expert` runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImitationMode {
+    /// The O-DICE paper's IL: the expert file's first complete episode only, rewards zeroed,
+    /// no unlabelled data, no discriminator (the state normaliser is fitted on that episode).
+    Paper,
+    /// Expert file stacked on the dataset, rewards replaced by a discriminator's log density
+    /// ratio (DemoDICE/SMODICE style).
+    #[default]
+    Discriminator,
+}
+
+impl std::str::FromStr for ImitationMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "paper" => Ok(Self::Paper),
+            "discriminator" => Ok(Self::Discriminator),
+            _ => Err(format!(
+                "imitation mode {s:?}: expected \"paper\" or \"discriminator\""
+            )),
+        }
+    }
+}
+
+/// The offline-imitation mode and how the discriminator mode learns its reward.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ImitationConfig {
+    /// Paper (one expert trajectory, zero rewards) or discriminator mode.
+    pub mode: ImitationMode,
     /// Hidden widths of the discriminator.
     pub hidden: Vec<usize>,
     /// Discriminator gradient steps, before the agent trains.
@@ -36,6 +67,7 @@ pub struct ImitationConfig {
 impl Default for ImitationConfig {
     fn default() -> Self {
         Self {
+            mode: ImitationMode::Discriminator,
             hidden: vec![256, 256],
             steps: 2_000,
             batch_size: 256,

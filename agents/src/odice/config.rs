@@ -63,7 +63,8 @@ pub struct OdiceConfig {
     pub batch_size: usize,
     /// Standardise states with the dataset statistics (IL yes, RL no).
     pub normalize_states: bool,
-    /// Reward transform (MuJoCo: locomotion; AntMaze: affine 0 -> -3, 1 -> 0).
+    /// Reward transform: the official `return_range` rule by default (r / (max − min return) ·
+    /// the environment's time limit); AntMaze: affine 0 -> -3, 1 -> 0.
     pub reward_scaling: RewardScaling,
 }
 
@@ -87,7 +88,7 @@ impl Default for OdiceConfig {
             tanh_mean: false,
             batch_size: 256,
             normalize_states: false,
-            reward_scaling: RewardScaling::Locomotion,
+            reward_scaling: RewardScaling::ReturnRange,
         }
     }
 }

@@ -74,8 +74,8 @@ fn odice_beats_behaviour_cloning() {
 /// Seeds 0/1/2 measured: O-DICE imitation 94.7/91.4/92.5, BC on the mixture 76.8/81.7/67.0.
 const IL_MARGIN: f64 = 10.0;
 
-/// Offline imitation (the O-DICE paper's IL setting, with suboptimal data added): one expert
-/// episode plus the bundled dataset, no rewards. O-DICE on the learned imitation reward must
+/// Offline imitation (discriminator mode; not the O-DICE paper's setting, which has no
+/// suboptimal data): one expert episode plus the bundled dataset, no rewards. O-DICE on the learned imitation reward must
 /// beat behaviour cloning of the same mixture.
 #[test]
 fn odice_imitation_beats_behaviour_cloning_on_the_mixture() {

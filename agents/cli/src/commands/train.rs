@@ -1,8 +1,9 @@
-//! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F] --env ENV [--device D]
-//! [--config C] [--steps N] [--seed S]`.
+//! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F [--imitation paper|
+//! discriminator]] --env ENV [--device D] [--config C] [--steps N] [--seed S]`.
 
 use crate::run_args::{RunArgs, configure};
 use ember::config::TrainConfig;
+use ember::imitation::ImitationMode;
 use ember::train::{TrainJob, train};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,13 +13,19 @@ pub struct Args {
     /// Algorithm: iql, td3bc, odice or bc (may be omitted when --config names it).
     #[arg(long)]
     algo: Option<String>,
-    /// D4RL HDF5 file or Minari dataset directory.
+    /// D4RL HDF5 file or Minari dataset directory (may be omitted in the paper imitation
+    /// mode, which trains on the expert file alone).
     #[arg(long)]
-    dataset: PathBuf,
-    /// Expert demonstrations (D4RL HDF5 or Minari): offline imitation. Rewards of both files
-    /// are ignored; a discriminator ([imitation] in the config) supplies them.
+    dataset: Option<PathBuf>,
+    /// Expert demonstrations (D4RL HDF5 or Minari): offline imitation, rewards ignored. See
+    /// --imitation for the two modes.
     #[arg(long)]
     expert: Option<PathBuf>,
+    /// Imitation mode with --expert (overrides [imitation] mode): `paper` (the O-DICE paper's
+    /// IL: the expert file's first complete episode only, all rewards zero, no discriminator)
+    /// or `discriminator` (expert stacked on --dataset, rewards from a learned log d_E/d_U).
+    #[arg(long, requires = "expert")]
+    imitation: Option<ImitationMode>,
     /// Environment to evaluate in (e.g. `pendulum`).
     #[arg(long)]
     env: String,
@@ -35,8 +42,19 @@ pub struct Args {
 pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     let mut config: TrainConfig = configure(args.config.as_deref(), args.algo.as_deref())?;
     args.run.apply(&mut config.run, &mut config.eval, quiet);
-    let stem = args
-        .dataset
+    if let Some(mode) = args.imitation {
+        config.imitation.mode = mode;
+    }
+    let paper = args.expert.is_some() && config.imitation.mode == ImitationMode::Paper;
+    let dataset = match (args.dataset, &args.expert) {
+        (Some(dataset), _) => dataset,
+        (None, Some(expert)) if paper => expert.clone(),
+        _ => anyhow::bail!(
+            "--dataset is required (only the paper imitation mode, --expert F --imitation \
+             paper, may omit it)"
+        ),
+    };
+    let stem = dataset
         .file_stem()
         .map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
     let run_dir = args.run_dir.clone().unwrap_or_else(|| {
@@ -44,7 +62,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     });
     let job = TrainJob {
         config,
-        dataset: args.dataset,
+        dataset,
         expert: args.expert,
         env: args.env,
         device: args.run.device,
