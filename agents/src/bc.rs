@@ -11,7 +11,7 @@ use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::Device;
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, MlpConfig};
-use ember_engine::optim::{ADAM_EPS, adam, adam_eps_problem};
+use ember_engine::optim::{ADAM_EPS, adam};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use serde::{Deserialize, Serialize};
@@ -53,11 +53,15 @@ impl OfflineAlgo for BcConfig {
     const NAME: &'static str = "bc";
     const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
-    /// BC has no discount or target: only the widths and the batch are checked.
+    /// BC has no discount or target: only the widths, the batch and `adam_eps` are checked.
     fn validate(&self) -> Result<(), String> {
-        let mut problems = common_problems(&self.hidden, 0.0, 1.0, self.batch_size);
-        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
-        verdict(problems)
+        verdict(common_problems(
+            &self.hidden,
+            0.0,
+            1.0,
+            self.batch_size,
+            self.adam_eps,
+        ))
     }
 
     /// BC ignores rewards.

@@ -5,6 +5,7 @@
 use crate::agent::{ActionKind, OfflineAgent, Spec};
 use ember_datasets::RewardScaling;
 use ember_engine::burn::tensor::Device;
+use ember_engine::optim::adam_eps_problem;
 use ember_engine::runtime::RuntimeError;
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::PathBuf;
@@ -66,8 +67,15 @@ impl<'a> BuildContext<'a> {
 }
 
 /// The checks shared by every method with networks, a discount and a target: non-empty hidden
-/// widths, `gamma` in [0, 1], `tau` in (0, 1], a non-zero batch; each problem names its field.
-pub fn common_problems(hidden: &[usize], gamma: f32, tau: f32, batch_size: usize) -> Vec<String> {
+/// widths, `gamma` in [0, 1], `tau` in (0, 1], a non-zero batch, a usable Adam `adam_eps`; each
+/// problem names its field.
+pub fn common_problems(
+    hidden: &[usize],
+    gamma: f32,
+    tau: f32,
+    batch_size: usize,
+    adam_eps: f64,
+) -> Vec<String> {
     let mut problems = Vec::new();
     if hidden.is_empty() || hidden.contains(&0) {
         problems.push(format!(
@@ -83,6 +91,7 @@ pub fn common_problems(hidden: &[usize], gamma: f32, tau: f32, batch_size: usize
     if batch_size == 0 {
         problems.push("batch_size = 0: must be at least 1".into());
     }
+    problems.extend(adam_eps_problem("adam_eps", adam_eps));
     problems
 }
 

@@ -5,7 +5,7 @@ use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
-use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
+use ember_engine::optim::ADAM_EPS;
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -73,8 +73,13 @@ impl OfflineAlgo for IqlConfig {
     const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     fn validate(&self) -> Result<(), String> {
-        let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
-        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
+        let mut problems = common_problems(
+            &self.hidden,
+            self.gamma,
+            self.tau,
+            self.batch_size,
+            self.adam_eps,
+        );
         if !(self.expectile > 0.0 && self.expectile < 1.0) {
             problems.push(format!(
                 "expectile = {}: must lie in (0, 1)",

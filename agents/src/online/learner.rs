@@ -3,7 +3,7 @@
 //! the recording) in order, training-return and environment-step metrics, and the environment
 //! step counter in every checkpoint.
 
-use super::recording::{Recording, Row};
+use super::recording::Recording;
 use super::{OnlineAgent, Transition};
 use crate::agent::ActionSpace;
 use crate::checkpoint::{load_json, save_json};
@@ -147,17 +147,8 @@ impl OnlineLearner {
             .collect();
         if let Some(log) = &mut self.log {
             for (t, state) in transitions.iter().zip(&states) {
-                log.push(Row {
-                    observation: t.observation,
-                    action: t.action,
-                    reward: t.reward,
-                    next_observation: t.next_observation,
-                    terminated: t.terminated,
-                    truncated: t.truncated,
-                    log_prob: log_probs[t.slot],
-                    state,
-                })
-                .map_err(|e| e.to_string())?;
+                log.push(t, log_probs[t.slot], state)
+                    .map_err(|e| e.to_string())?;
             }
         }
         self.agent.observe(&transitions);

@@ -1,6 +1,7 @@
 //! The transitions of a recording run, in order, as a D4RL-layout log (what D4RL's
 //! `medium-replay` files are cut from), kept in every checkpoint so the run resumes.
 
+use super::Transition;
 use crate::checkpoint;
 use crate::collect::push_state;
 use ember_datasets::{DatasetBuilder, DatasetError, OfflineDataset, d4rl};
@@ -16,43 +17,29 @@ pub(super) struct Recording {
     steps: DatasetBuilder,
 }
 
-/// One row of the recording.
-pub(super) struct Row<'a> {
-    /// Observation the action was taken in.
-    pub observation: &'a [f32],
-    /// The action the environment received.
-    pub action: &'a [f32],
-    /// Reward of the step.
-    pub reward: f64,
-    /// Observation after the step.
-    pub next_observation: &'a [f32],
-    /// The episode ended in a terminal state.
-    pub terminated: bool,
-    /// The episode was cut by its time limit.
-    pub truncated: bool,
-    /// The behaviour's log-density of the action (NaN when the agent has none).
-    pub log_prob: f32,
-    /// The environment's state before the step.
-    pub state: &'a Info,
-}
-
 impl Recording {
     /// The recording's file inside a checkpoint directory (D4RL layout).
     const FILE: &'static str = "transitions.hdf5";
 
-    /// Appends one transition with its log-density and the environment's state infos.
-    pub(super) fn push(&mut self, row: Row<'_>) -> Result<(), DatasetError> {
+    /// Appends one transition with the behaviour's log-density of its action (NaN when the
+    /// agent has none) and the environment's state before the step.
+    pub(super) fn push(
+        &mut self,
+        t: &Transition<'_>,
+        log_prob: f32,
+        state: &Info,
+    ) -> Result<(), DatasetError> {
         let log = &mut self.steps;
         log.push(
-            row.observation,
-            row.action,
-            row.reward as f32,
-            row.next_observation,
-            row.terminated,
-            row.truncated,
+            t.observation,
+            t.action,
+            t.reward as f32,
+            t.next_observation,
+            t.terminated,
+            t.truncated,
         )?;
-        log.push_info("action_log_probs", &[row.log_prob])?;
-        push_state(log, row.state)
+        log.push_info("action_log_probs", &[log_prob])?;
+        push_state(log, state)
     }
 
     /// Everything recorded so far; an episode cut by a resume ends with a timeout flag.

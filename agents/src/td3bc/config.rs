@@ -5,7 +5,7 @@ use crate::agent::ActionKind;
 use crate::agent::OfflineAgent;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo, common_problems, verdict};
 use ember_datasets::RewardScaling;
-use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
+use ember_engine::optim::ADAM_EPS;
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
 
@@ -67,8 +67,13 @@ impl OfflineAlgo for Td3BcConfig {
     const ACTIONS: &'static [ActionKind] = &[ActionKind::Box];
 
     fn validate(&self) -> Result<(), String> {
-        let mut problems = common_problems(&self.hidden, self.gamma, self.tau, self.batch_size);
-        problems.extend(adam_eps_problem("adam_eps", self.adam_eps));
+        let mut problems = common_problems(
+            &self.hidden,
+            self.gamma,
+            self.tau,
+            self.batch_size,
+            self.adam_eps,
+        );
         if self.policy_freq == 0 {
             problems.push("policy_freq = 0: must be at least 1".into());
         }
