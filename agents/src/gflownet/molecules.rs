@@ -5,7 +5,7 @@
 use super::{GfnError, Score, Task};
 use ember_envs::gfn::metrics::mean_pairwise_distance;
 use ember_envs::gfn::mol::{
-    FragGraph, FragMolEnv, MolObjective, Vocabulary, descriptors, fingerprint,
+    Fingerprint, FragGraph, FragMolEnv, MolObjective, Vocabulary, descriptors, fingerprint,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,12 +21,16 @@ pub type Scorer = Box<dyn Fn(&str) -> Vec<f64> + Send + Sync>;
 /// `log R(x) = Σ_k ln max(v_k, 1e-4)` (the product of the objectives) for TB/DB/SubTB/FL;
 /// order-preserving runs use only the order of the objective vectors (Pareto for several).
 /// Forward-looking losses score partial molecules the same way (`log R(s_0) = 0`). A
-/// molecule is a mode when its reward reaches `mode_threshold`.
+/// molecule is a mode when its reward reaches `mode_threshold` and, with
+/// [`MoleculeTask::distinct_modes`], when its ECFP4 Tanimoto similarity to every mode found
+/// before it is below a bound.
 pub struct MoleculeTask {
     env: FragMolEnv,
     scorer: Scorer,
     mode_threshold: f64,
+    mode_max_similarity: Option<f64>,
     cache: Mutex<HashMap<String, Vec<f64>>>,
+    fingerprints: Mutex<HashMap<String, Option<Fingerprint>>>,
 }
 
 /// The names of the built-in objectives, for `--objectives`.
@@ -61,8 +65,22 @@ impl MoleculeTask {
             env,
             scorer: Box::new(scorer),
             mode_threshold,
+            mode_max_similarity: None,
             cache: Mutex::new(HashMap::new()),
+            fingerprints: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Counts a new mode only when its ECFP4 Tanimoto similarity to every mode found before it
+    /// is below `max_similarity` in `(0, 1]` (the molecule papers use 0.7).
+    pub fn distinct_modes(mut self, max_similarity: f64) -> Result<Self, GfnError> {
+        if !(max_similarity > 0.0 && max_similarity <= 1.0) {
+            return Err(GfnError::Task(format!(
+                "mode similarity bound must be in (0, 1], got {max_similarity}"
+            )));
+        }
+        self.mode_max_similarity = Some(max_similarity);
+        Ok(self)
     }
 
     /// The built-in objectives (QED, `(10 − SA)/9`, the MW window), computed from one
@@ -91,6 +109,19 @@ impl MoleculeTask {
         let v = (self.scorer)(smiles);
         cache.insert(smiles.to_string(), v.clone());
         v
+    }
+
+    /// Tanimoto similarity of two molecules' ECFP4 fingerprints (cached); `None` when either
+    /// SMILES does not parse.
+    fn similarity(&self, a: &str, b: &str) -> Option<f64> {
+        let mut cache = self.fingerprints.lock().expect("fingerprint cache");
+        let mut fp = |s: &str| {
+            cache
+                .entry(s.to_string())
+                .or_insert_with(|| fingerprint(s).ok())
+                .clone()
+        };
+        Some(fp(a)?.tanimoto(&fp(b)?))
     }
 }
 
@@ -129,6 +160,11 @@ impl Task for MoleculeTask {
         score.log_reward.exp() >= self.mode_threshold
     }
 
+    fn similar_modes(&self, a: &str, b: &str) -> bool {
+        self.mode_max_similarity
+            .is_some_and(|bound| self.similarity(a, b).is_some_and(|s| s >= bound))
+    }
+
     fn diversity(&self, keys: &[&str]) -> Option<f64> {
         let fps: Vec<_> = keys.iter().filter_map(|k| fingerprint(k).ok()).collect();
         Some(mean_pairwise_distance(&fps, |a, b| 1.0 - a.tanimoto(b)))
@@ -139,7 +175,7 @@ impl Task for MoleculeTask {
 /// Tanimoto similarity to every kept one is below `max_similarity`, until `k` are kept.
 /// Returns the indices kept.
 pub fn diverse_selection(smiles: &[String], k: usize, max_similarity: f64) -> Vec<usize> {
-    let mut kept: Vec<(usize, ember_envs::gfn::mol::Fingerprint)> = Vec::new();
+    let mut kept: Vec<(usize, Fingerprint)> = Vec::new();
     for (i, s) in smiles.iter().enumerate() {
         if kept.len() == k {
             break;
@@ -157,6 +193,7 @@ mod tests {
     use super::*;
     use crate::gflownet::{Exploration, GflowNet, GfnConfig, LossKind};
     use ember_engine::burn::tensor::Device;
+    use ember_envs::gfn::metrics::ModeTracker;
 
     #[test]
     fn bad_objective_names_list_the_valid_ones() {
@@ -166,6 +203,32 @@ mod tests {
             err.contains("`logp`") && err.contains("qed, sa, mw"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_dissimilarity_filter_counts_near_duplicates_once() {
+        let task = |bound: Option<f64>| {
+            let t = MoleculeTask::new(3, |_| vec![1.0], 0.5).unwrap();
+            match bound {
+                Some(b) => t.distinct_modes(b).unwrap(),
+                None => t,
+            }
+        };
+        // RDKit (Morgan radius 2, 2048 bits): Tanimoto(hexanol, hexane-1,6-diol) = 8/13;
+        // benzene shares no bit with either.
+        let (hexanol, diol, benzene) = ("CCCCCCO", "OCCCCCCO", "c1ccccc1");
+        let sim = task(None).similarity(hexanol, diol).unwrap();
+        assert!((sim - 8.0 / 13.0).abs() < 0.05, "{sim}");
+        let filtered = task(Some(0.5));
+        assert!(filtered.similar_modes(hexanol, diol));
+        assert!(!filtered.similar_modes(hexanol, benzene));
+        assert!(!task(Some(0.7)).similar_modes(hexanol, diol));
+        assert!(!task(None).similar_modes(hexanol, diol));
+        let mut modes = ModeTracker::new();
+        let batch = [hexanol, diol, benzene].map(|s| (s.to_string(), true));
+        let n = modes.observe_distinct(batch, |a, b| filtered.similar_modes(a, b));
+        assert_eq!(n, 2);
+        assert!(task(None).distinct_modes(1.5).is_err());
     }
 
     #[test]

@@ -153,7 +153,8 @@ impl History {
                 self.front.push(p.clone());
             }
         }
-        self.modes.observe(modes);
+        self.modes
+            .observe_distinct(modes, |a, b| task.similar_modes(a, b));
     }
 
     /// The `k` best unique objects, best first, ties by key (so the top-k set, its

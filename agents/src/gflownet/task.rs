@@ -56,6 +56,13 @@ pub trait Task {
     /// Whether an object counts as a mode (for the modes-found curve).
     fn is_mode(&self, x: &<Self::Env as GfnEnv>::State, score: &Score) -> bool;
 
+    /// Whether two different mode objects (by key) are too similar to count as two modes: a
+    /// new mode counts only when it is not similar to any mode found before it. By default
+    /// every distinct object is its own mode.
+    fn similar_modes(&self, _a: &str, _b: &str) -> bool {
+        false
+    }
+
     /// Mean pairwise distance of a set of objects given by key (e.g. `1 − Tanimoto` of ECFP4
     /// for molecules), for the diversity of the top set; `None` where the task has no
     /// meaningful distance.

@@ -51,6 +51,10 @@ pub struct Args {
     /// (default 0.7 per objective, i.e. 0.7^k).
     #[arg(long)]
     mode_threshold: Option<f64>,
+    /// Molecules: count a new mode only when its ECFP4 Tanimoto similarity to every mode found
+    /// before it is below this (the molecule papers' filter uses 0.7); default: no filter.
+    #[arg(long)]
+    mode_similarity: Option<f64>,
     /// TOML file of GFlowNet hyperparameters (see configs/gfn/).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -120,6 +124,9 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     let device = parse_device(&args.run.device)?.autodiff();
     let report = match env.as_str() {
         "hypergrid" => {
+            if args.mode_threshold.is_some() || args.mode_similarity.is_some() {
+                bail!("--mode-threshold and --mode-similarity apply to --env molecules only");
+            }
             if let Some(list) = &args.objectives {
                 let functions = parse_grid_functions(list).map_err(|e| anyhow!(e))?;
                 let names = functions
@@ -206,7 +213,10 @@ fn molecules(
     let threshold = args
         .mode_threshold
         .unwrap_or(0.7f64.powi(objectives.len() as i32));
-    let task = MoleculeTask::with_objectives(args.max_frags, &objectives, threshold)?;
+    let mut task = MoleculeTask::with_objectives(args.max_frags, &objectives, threshold)?;
+    if let Some(bound) = args.mode_similarity {
+        task = task.distinct_modes(bound)?;
+    }
     train(task, config, device, args.run.seed, &options(names))
 }
 
