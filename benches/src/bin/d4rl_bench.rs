@@ -4,6 +4,7 @@
 
 use clap::Parser;
 use ember_bench::d4rl::report::Report;
+use ember_bench::d4rl::shard::Shard;
 use ember_bench::d4rl::{Grid, grid, run};
 use ember_cli::run_args::RunOverrides;
 use std::path::PathBuf;
@@ -46,9 +47,14 @@ struct Args {
     /// Take over another machine's run after this many hours without progress.
     #[arg(long, default_value_t = 6.0)]
     stale_hours: f64,
-    /// Only write the report from the finished runs.
+    /// Only write the report from the finished runs (e.g. after every shard has finished).
     #[arg(long)]
     report_only: bool,
+    /// Run only slice K of N of the grid (K 0-based: a Slurm array's $SLURM_ARRAY_TASK_ID or a
+    /// Kubernetes Indexed Job's $JOB_COMPLETION_INDEX); every shard shares --out, and the report
+    /// it writes covers whatever has finished so far.
+    #[arg(long, default_value = "0/1")]
+    shard: Shard,
 }
 
 fn main() -> ExitCode {
@@ -110,6 +116,7 @@ fn grid_main(args: Args) -> anyhow::Result<ExitCode> {
         out: args.out.clone(),
         jobs: args.jobs,
         stale_after: Duration::from_secs_f64(args.stale_hours * 3600.0),
+        shard: args.shard,
     };
     std::fs::create_dir_all(&grid.out)?;
     let failures = if args.report_only {

@@ -4,12 +4,14 @@
 pub mod grid;
 pub mod report;
 pub mod run;
+pub mod shard;
 
 use anyhow::Context;
 use ember::config::ConfigFile;
 use grid::{CellState, DatasetEntry, Method, RESULT_FILE, RunSpec};
 use indicatif::{ProgressBar, ProgressStyle};
 use run::{JOB_FILE, RunResult};
+use shard::Shard;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub struct Grid {
     pub jobs: usize,
     /// Another machine's claim without progress for this long is taken over.
     pub stale_after: Duration,
+    /// The slice of the grid this process runs ([`Shard::ALL`]: every cell).
+    pub shard: Shard,
 }
 
 impl Grid {
@@ -57,17 +61,29 @@ impl Grid {
         Ok(specs)
     }
 
-    /// Runs every open cell (up to `jobs` child processes at once), skipping finished cells and
-    /// those another process holds. Returns the failures as (run directory, message).
+    /// Runs every open cell of this process's shard (up to `jobs` child processes at once),
+    /// skipping finished cells and those another process holds. Returns the failures as (run
+    /// directory, message).
     pub fn run(&self, exe: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-        let specs = self.specs()?;
+        let specs: Vec<RunSpec> = self
+            .specs()?
+            .into_iter()
+            .enumerate()
+            .filter(|(position, _)| self.shard.holds(*position))
+            .map(|(_, spec)| spec)
+            .collect();
         let todo: Vec<&RunSpec> = specs
             .iter()
             .filter(|s| grid::state(&s.dir(&self.out), self.stale_after) == CellState::Open)
             .collect();
         let finished = specs.len() - todo.len();
+        let slice = if self.shard == Shard::ALL {
+            String::from("in the grid")
+        } else {
+            format!("in shard {} of the grid", self.shard)
+        };
         eprintln!(
-            "d4rl-bench: {} runs in the grid, {finished} finished or running elsewhere, {} to run here ({} at a time)",
+            "d4rl-bench: {} runs {slice}, {finished} finished or running elsewhere, {} to run here ({} at a time)",
             specs.len(),
             todo.len(),
             self.jobs
