@@ -9,10 +9,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ember::agent::{ActionBounds, OfflineAgent, Spec};
 use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
-use ember::engine::parse_device;
+use ember::engine::{TransitionBuffer, parse_device};
 use ember::method::BuildContext;
 use ember::sac::{Sac, SacConfig};
-use ember_bench::synthetic_buffer;
 use std::time::Duration;
 
 const OBS: usize = 17;
@@ -28,7 +27,7 @@ fn gradient_steps(c: &mut Criterion) {
             continue;
         };
         let device = device.autodiff();
-        let buffer = synthetic_buffer(100_000, OBS, ACT, &device);
+        let buffer = TransitionBuffer::random(100_000, OBS, ACT, &device);
         let spec = Spec {
             obs_dim: OBS,
             act_dim: ACT,

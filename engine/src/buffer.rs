@@ -78,6 +78,24 @@ impl TransitionBuffer {
         }
     }
 
+    /// `len` transitions with every column uniform in [-1, 1) and no terminal, drawn on `device`
+    /// with its generator: data of a problem's shapes for benchmarks.
+    pub fn random(len: usize, obs_dim: usize, act_dim: usize, device: &Device) -> Self {
+        let column = |width: usize| {
+            Tensor::<2>::random([len, width], Distribution::Uniform(-1.0, 1.0), device)
+        };
+        Self {
+            all: Batch {
+                observations: column(obs_dim),
+                actions: column(act_dim),
+                rewards: column(1),
+                next_observations: column(obs_dim),
+                masks: Tensor::ones([len, 1], device),
+            },
+            len,
+        }
+    }
+
     /// Number of transitions held.
     pub fn len(&self) -> usize {
         self.len
