@@ -127,6 +127,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "update steps/s (batch as each method's defaults; {} timed steps)\n",
         args.steps
     );
+    let torch_algos: Vec<&str> = TORCH_ALGOS
+        .into_iter()
+        .filter(|a| algos.iter().any(|b| b == a))
+        .collect();
     let torch_column = if args.torch {
         " torch steps/s | ratio |"
     } else {
@@ -140,8 +144,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut latencies = Vec::new();
     for shape in &shapes {
         for (name, device) in &devices {
-            let torch = if args.torch {
-                torch_rates(&args, *shape, name, threads)?
+            let torch = if args.torch && !torch_algos.is_empty() {
+                torch_rates(&args, &torch_algos, *shape, name, threads)?
             } else {
                 Vec::new()
             };
@@ -240,10 +244,11 @@ fn measure(
     Ok((rate, (latency(1, 2000), latency(256, 200))))
 }
 
-/// Runs `torch_updates.py` at `shape` on the PyTorch device matching `device`; returns
-/// (method, steps/s) per method it printed.
+/// Runs `torch_updates.py` for `algos` at `shape` on the PyTorch device matching `device`;
+/// returns (method, steps/s) per method it printed.
 fn torch_rates(
     args: &Args,
+    algos: &[&str],
     shape: Shape,
     device: &str,
     threads: usize,
@@ -255,7 +260,7 @@ fn torch_rates(
     };
     let output = Command::new("python3")
         .arg(&args.torch_script)
-        .args(["--device", torch_device, "--algos", &TORCH_ALGOS.join(",")])
+        .args(["--device", torch_device, "--algos", &algos.join(",")])
         .args(["--steps", &args.steps.to_string()])
         .args(["--threads", &threads.to_string()])
         .args([
