@@ -6,7 +6,7 @@ mod commands;
 pub mod run_args;
 
 use clap::{Parser, Subcommand};
-use commands::{collect, collect_suite, eval, gfn, inspect, train, train_online};
+use commands::{collect, collect_suite, eval, gfn, inspect, subpo, train, train_online};
 use std::process::ExitCode;
 
 /// Ember: offline reinforcement learning and imitation on burn.
@@ -37,6 +37,9 @@ enum Command {
     Eval(eval::Args),
     /// Train a GFlowNet (TB, DB, SubTB, FL; order-preserving) on HyperGrid or molecules.
     Gfn(gfn::Args),
+    /// Train SubPO (or the MRL baseline) on a submodular-reward grid: coverage, experiment
+    /// design, path planning, item collection.
+    Subpo(subpo::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::TrainOnline(args) => train_online::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
         Command::Gfn(args) => gfn::run(args, cli.quiet),
+        Command::Subpo(args) => subpo::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,
