@@ -266,7 +266,7 @@ pub fn grid_paths(
         let t = if hi > lo {
             ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
         } else {
-            0.5
+            0.2
         };
         let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
         RGBColor(mix(255.0, 0.0), mix(255.0, 109.0), mix(255.0, 44.0))
