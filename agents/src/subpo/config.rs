@@ -113,6 +113,10 @@ pub struct SubpoConfig {
     /// Subtract the batch mean of the credit at each time step (a baseline; the reference
     /// code has none).
     pub baseline: bool,
+    /// Natural-gradient variant: a tabular softmax policy over `(cell, t)` (SubPO-M's and
+    /// MRL's Markov input) updated by NPG with this step size instead of the MLP and Adam
+    /// (`lr`, `adam_eps`, `hidden`, `entropy_coef` then unused). `None`: the MLP.
+    pub npg_step: Option<f64>,
 }
 
 impl Default for SubpoConfig {
@@ -127,6 +131,7 @@ impl Default for SubpoConfig {
             hidden: vec![64, 32],
             entropy_coef: 0.0,
             baseline: true,
+            npg_step: None,
         }
     }
 }
@@ -172,6 +177,18 @@ impl SubpoConfig {
                 "entropy_coef = {}: must be finite and >= 0",
                 self.entropy_coef
             ));
+        }
+        if let Some(eta) = self.npg_step {
+            if !(eta.is_finite() && eta > 0.0) {
+                return Err(format!("npg_step = {eta}: must be finite and > 0"));
+            }
+            if self.method.bitmap() {
+                return Err(
+                    "npg_step: the tabular natural-gradient policy takes the (cell, t) \
+                            input of subpo-m and mrl; subpo-nm's visited bitmap has no table"
+                        .into(),
+                );
+            }
         }
         adam_eps_problem("adam_eps", self.adam_eps).map_or(Ok(()), Err)
     }

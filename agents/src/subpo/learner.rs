@@ -1,8 +1,10 @@
 //! [`SubpoLearner`]: the categorical policy, batched rollouts through the marginal-gain
 //! wrapper, the REINFORCE update, and what a checkpoint holds.
 
-use super::{SubpoConfig, credits};
-use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
+use super::{SubpoConfig, TabularSoftmax, credits};
+use crate::checkpoint::{
+    load_json, load_module, load_optimizer, problem, save_json, save_module, save_optimizer,
+};
 use ember_engine::Metrics;
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
@@ -10,7 +12,7 @@ use ember_engine::burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use ember_engine::nn::{Activation, Mlp, MlpConfig};
 use ember_engine::optim::adam;
 use ember_engine::runtime::{Learner, RuntimeError};
-use ember_envs::submodular::{N_GRID_ACTIONS, SubrlSetup};
+use ember_envs::submodular::{N_GRID_ACTIONS, SubrlSetup, VisitedElement};
 use ember_envs::{Env, EnvError};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -72,14 +74,33 @@ impl FStats {
     }
 }
 
+/// The policy and how it learns.
+enum Policy {
+    /// A tanh MLP of the policy input, trained by REINFORCE with Adam.
+    Net {
+        /// Logits of the 5 moves.
+        mlp: Mlp,
+        /// Adam.
+        opt: ModuleOptimizer,
+    },
+    /// A tabular softmax over `(cell, t)`, trained by natural policy gradient of step `eta`.
+    Table {
+        /// The logits.
+        table: TabularSoftmax,
+        /// NPG step size.
+        eta: f64,
+    },
+}
+
 /// SubPO (or MRL) on one task: the policy `π(a | x)`, a softmax over the 5 grid moves from an
-/// MLP (tanh) of the policy input, trained by REINFORCE on batches of whole trajectories.
+/// MLP (tanh) of the policy input trained by REINFORCE on batches of whole trajectories, or
+/// (with [`SubpoConfig::npg_step`]) a tabular softmax over `(cell, t)` trained by natural
+/// policy gradient.
 pub struct SubpoLearner {
     setup: SubrlSetup,
     config: SubpoConfig,
     device: Device,
-    policy: Mlp,
-    opt: ModuleOptimizer,
+    policy: Policy,
     rng: StdRng,
     seed: u64,
 }
@@ -99,11 +120,22 @@ impl SubpoLearner {
             .env(config.method.modular(), config.method.bitmap())?
             .observation_space()
             .dim();
-        let mut mlp = MlpConfig::layers(dim, &config.hidden, N_GRID_ACTIONS);
-        mlp.activation = Activation::Tanh;
+        let policy = match config.npg_step {
+            Some(eta) => Policy::Table {
+                table: TabularSoftmax::new(setup.grid.n_cells(), setup.horizon - 1),
+                eta,
+            },
+            None => {
+                let mut mlp = MlpConfig::layers(dim, &config.hidden, N_GRID_ACTIONS);
+                mlp.activation = Activation::Tanh;
+                Policy::Net {
+                    mlp: mlp.init(device),
+                    opt: adam(config.adam_eps).init(),
+                }
+            }
+        };
         Ok(Self {
-            policy: mlp.init(device),
-            opt: adam(config.adam_eps).init(),
+            policy,
             device: device.clone(),
             rng,
             seed,
@@ -138,7 +170,6 @@ impl SubpoLearner {
         let dim = obs[0].len();
         let steps = self.setup.horizon - 1;
         let device = self.device.clone().without_autodiff();
-        let policy = self.policy.valid();
         let mut rollout = Rollout {
             inputs: Vec::with_capacity(if keep_inputs { steps * n * dim } else { 0 }),
             dim,
@@ -148,16 +179,25 @@ impl SubpoLearner {
             values: Vec::new(),
             paths: Vec::new(),
         };
-        for _ in 0..steps {
-            let flat: Vec<f32> = obs.concat();
-            let x = Tensor::<2>::from_data(TensorData::new(flat.clone(), [n, dim]), &device);
-            let probs = activation::softmax(policy.forward(x), 1)
-                .into_data()
-                .try_to_vec::<f32>()
-                .expect("f32 probabilities");
-            if keep_inputs {
-                rollout.inputs.extend_from_slice(&flat);
-            }
+        for t in 0..steps {
+            let probs: Vec<f32> = match &self.policy {
+                Policy::Net { mlp, .. } => {
+                    let flat: Vec<f32> = obs.concat();
+                    let x =
+                        Tensor::<2>::from_data(TensorData::new(flat.clone(), [n, dim]), &device);
+                    if keep_inputs {
+                        rollout.inputs.extend_from_slice(&flat);
+                    }
+                    activation::softmax(mlp.valid().forward(x), 1)
+                        .into_data()
+                        .try_to_vec::<f32>()
+                        .expect("f32 probabilities")
+                }
+                Policy::Table { table, .. } => envs
+                    .iter()
+                    .flat_map(|e| table.probs(e.inner().element(), t))
+                    .collect(),
+            };
             for (b, env) in envs.iter_mut().enumerate() {
                 let p = &probs[b * N_GRID_ACTIONS..(b + 1) * N_GRID_ACTIONS];
                 let a = if greedy {
@@ -176,37 +216,16 @@ impl SubpoLearner {
         Ok(rollout)
     }
 
-    /// The policy-gradient loss of `rollout` at epoch `epoch` (the entropy bonus decays as
-    /// `c / (epoch + 1)`), with its parts as metrics.
-    pub fn loss(&self, rollout: &Rollout, epoch: usize) -> (Tensor<1>, Metrics) {
+    /// The credit of each action of `rollout`, time-major.
+    fn credits(&self, rollout: &Rollout) -> Vec<f32> {
         let c = &self.config;
-        let rows = rollout.actions.len();
-        let w = credits(
+        credits(
             &rollout.rewards,
             rollout.first,
             c.credit,
             c.baseline,
             self.setup.max_return,
-        );
-        let d = &self.device;
-        let x = Tensor::<2>::from_data(
-            TensorData::new(rollout.inputs.clone(), [rows, rollout.dim]),
-            d,
-        );
-        let log_p = activation::log_softmax(self.policy.forward(x), 1);
-        let idx =
-            Tensor::<2, Int>::from_data(TensorData::new(rollout.actions.clone(), [rows, 1]), d);
-        let chosen = log_p.clone().gather(1, idx).reshape([rows]);
-        let w = Tensor::<1>::from_data(TensorData::new(w, [rows]), d);
-        let pg = (chosen * w).mean().neg();
-        let entropy = (log_p.clone().exp() * log_p).sum_dim(1).mean().neg();
-        let coef = (c.entropy_coef / (epoch as f64 + 1.0)) as f32;
-        let loss = pg.clone() - entropy.clone().mul_scalar(coef);
-        let mut metrics = Metrics::new();
-        metrics.push("loss", loss.clone());
-        metrics.push("pg_loss", pg);
-        metrics.push("entropy", entropy);
-        (loss, metrics)
+        )
     }
 
     /// Statistics of normalised `F` over `rollout`.
@@ -217,6 +236,36 @@ impl SubpoLearner {
     fn scalar(&self, v: f64) -> Tensor<1> {
         Tensor::from_data(TensorData::new(vec![v as f32], [1]), &self.device)
     }
+}
+
+/// The policy-gradient loss of `rollout` for the network `mlp` with credits `w` at epoch
+/// `epoch` (the entropy bonus decays as `c / (epoch + 1)`), with its parts as metrics.
+fn policy_loss(
+    mlp: &Mlp,
+    rollout: &Rollout,
+    w: Vec<f32>,
+    c: &SubpoConfig,
+    d: &Device,
+    epoch: usize,
+) -> (Tensor<1>, Metrics) {
+    let rows = rollout.actions.len();
+    let x = Tensor::<2>::from_data(
+        TensorData::new(rollout.inputs.clone(), [rows, rollout.dim]),
+        d,
+    );
+    let log_p = activation::log_softmax(mlp.forward(x), 1);
+    let idx = Tensor::<2, Int>::from_data(TensorData::new(rollout.actions.clone(), [rows, 1]), d);
+    let chosen = log_p.clone().gather(1, idx).reshape([rows]);
+    let w = Tensor::<1>::from_data(TensorData::new(w, [rows]), d);
+    let pg = (chosen * w).mean().neg();
+    let entropy = (log_p.clone().exp() * log_p).sum_dim(1).mean().neg();
+    let coef = (c.entropy_coef / (epoch as f64 + 1.0)) as f32;
+    let loss = pg.clone() - entropy.clone().mul_scalar(coef);
+    let mut metrics = Metrics::new();
+    metrics.push("loss", loss.clone());
+    metrics.push("pg_loss", pg);
+    metrics.push("entropy", entropy);
+    (loss, metrics)
 }
 
 fn argmax(p: &[f32]) -> usize {
@@ -240,15 +289,31 @@ impl Learner for SubpoLearner {
     /// entropy and the batch's normalised `F` (`f_mean`, `f_max`, `f_median`, `f_min`) and raw
     /// mean `f_raw`.
     fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
+        let net = matches!(self.policy, Policy::Net { .. });
         let rollout =
-            self.rollout(self.config.batch, false, true)
+            self.rollout(self.config.batch, false, net)
                 .map_err(|e| RuntimeError::Step {
                     step,
                     message: e.to_string(),
                 })?;
-        let (loss, mut metrics) = self.loss(&rollout, step);
-        let grads = GradientsParams::from_grads(loss.backward(), &self.policy);
-        self.policy = self.opt.step(self.config.lr, self.policy.clone(), grads);
+        let w = self.credits(&rollout);
+        let mut metrics = Metrics::new();
+        match &mut self.policy {
+            Policy::Net { mlp, opt } => {
+                let (loss, loss_metrics) =
+                    policy_loss(mlp, &rollout, w, &self.config, &self.device, step);
+                metrics = loss_metrics;
+                let grads = GradientsParams::from_grads(loss.backward(), mlp);
+                *mlp = opt.step(self.config.lr, mlp.clone(), grads);
+            }
+            Policy::Table { table, eta } => {
+                let steps = self.setup.horizon - 1;
+                let cells: Vec<usize> = (0..steps)
+                    .flat_map(|t| rollout.paths.iter().map(move |p| p[t]))
+                    .collect();
+                table.npg_step(&cells, &rollout.actions, &w, self.config.batch, *eta);
+            }
+        }
         let s = self.stats(&rollout);
         for (name, v) in [
             ("f_mean", s.mean),
@@ -268,14 +333,34 @@ impl Learner for SubpoLearner {
 
     fn save(&self, dir: &Path) -> Result<(), RuntimeError> {
         std::fs::create_dir_all(dir).map_err(|e| RuntimeError::io(dir, e))?;
-        save_module(&self.policy, dir, "policy")?;
-        save_optimizer(&self.opt, dir, "policy")
+        match &self.policy {
+            Policy::Net { mlp, opt } => {
+                save_module(mlp, dir, "policy")?;
+                save_optimizer(opt, dir, "policy")
+            }
+            Policy::Table { table, .. } => save_json(table, dir, "table"),
+        }
     }
 
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
-        let policy = load_module(self.policy.clone(), dir, "policy")?;
-        self.opt = load_optimizer(self.opt.clone(), dir, "policy")?;
-        self.policy = policy;
+        match &mut self.policy {
+            Policy::Net { mlp, opt } => {
+                let loaded = load_module(mlp.clone(), dir, "policy")?;
+                *opt = load_optimizer(opt.clone(), dir, "policy")?;
+                *mlp = loaded;
+            }
+            Policy::Table { table, .. } => {
+                let loaded: TabularSoftmax = load_json(dir, "table")?;
+                if !loaded.fits(self.setup.grid.n_cells(), self.setup.horizon - 1) {
+                    let path = dir.join("table.json");
+                    return Err(problem(
+                        &path,
+                        "the table does not match this task's grid and horizon",
+                    ));
+                }
+                *table = loaded;
+            }
+        }
         Ok(())
     }
 }

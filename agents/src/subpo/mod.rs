@@ -29,14 +29,18 @@
 //! * the instances are Ember's own draws of the same distributions (seeded, reproducible),
 //!   not the reference's pickles.
 //!
-//! Not implemented: the natural-gradient variant and the continuous Ant experiment.
+//! The natural-gradient variant ([`SubpoConfig::npg_step`], [`TabularSoftmax`]) is NPG for a
+//! tabular softmax over SubPO-M's `(cell, t)` input; the paper's NPG derivation was not
+//! available to check it against. Not implemented: the continuous Ant experiment.
 
 mod config;
 mod credit;
 mod learner;
+mod npg;
 mod run;
 
 pub use config::{Credit, Method, SubpoConfig};
 pub use credit::credits;
 pub use learner::{FStats, Rollout, SubpoLearner};
+pub use npg::TabularSoftmax;
 pub use run::{SubpoEval, SubpoReport, SubpoRunOptions, train_run};

@@ -36,7 +36,7 @@ pub fn cholesky(a: &mut [f64], n: usize) -> Result<(), usize> {
         for k in 0..j {
             d -= a[j * n + k] * a[j * n + k];
         }
-        if !(d > 0.0) {
+        if d.is_nan() || d <= 0.0 {
             return Err(j);
         }
         let d = d.sqrt();

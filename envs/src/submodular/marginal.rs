@@ -72,7 +72,8 @@ impl<E: Env + VisitedElement> MarginalGain<E> {
         &self.env
     }
 
-    fn visit(&mut self, obs: Vec<f32>) -> Result<(Vec<f32>, f64, f64), EnvError> {
+    /// Adds the current state to the set; returns the observation and the reward.
+    fn visit(&mut self, obs: Vec<f32>) -> Result<(Vec<f32>, f64), EnvError> {
         let s = self.env.element();
         if s >= self.objective.ground_size() {
             return Err(EnvError::InvalidArgument(format!(
@@ -87,7 +88,12 @@ impl<E: Env + VisitedElement> MarginalGain<E> {
             bitmap[s] = 1.0;
             obs.extend_from_slice(bitmap);
         }
-        Ok((obs, gain, self.objective.modular(s)))
+        let reward = if self.modular {
+            self.objective.modular(s)
+        } else {
+            gain
+        };
+        Ok((obs, reward))
     }
 }
 
@@ -112,7 +118,7 @@ impl<E: Env + VisitedElement> Env for MarginalGain<E> {
             bitmap.fill(0.0);
         }
         match self.visit(obs) {
-            Ok((obs, _, _)) => (obs, info),
+            Ok((obs, _)) => (obs, info),
             // An element outside the ground set: the first step reports it.
             Err(_) => (vec![f32::NAN; self.observation_space.dim()], info),
         }
@@ -120,10 +126,10 @@ impl<E: Env + VisitedElement> Env for MarginalGain<E> {
 
     fn step(&mut self, action: &[f32]) -> Result<Step, EnvError> {
         let step = self.env.step(action)?;
-        let (obs, gain, modular) = self.visit(step.obs)?;
+        let (obs, reward) = self.visit(step.obs)?;
         Ok(Step {
             obs,
-            reward: if self.modular { modular } else { gain },
+            reward,
             ..step
         })
     }

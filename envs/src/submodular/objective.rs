@@ -45,8 +45,11 @@ pub trait GainCache: Send {
 #[derive(Clone)]
 pub struct FnObjective {
     n: usize,
-    f: Arc<dyn Fn(&[usize]) -> f64 + Send + Sync>,
+    f: Arc<SetFn>,
 }
+
+/// The closure behind an [`FnObjective`].
+type SetFn = dyn Fn(&[usize]) -> f64 + Send + Sync;
 
 impl FnObjective {
     /// The objective `f` over the ground set `0..n`.

@@ -9,8 +9,9 @@ use ember::subpo::{Method, SubpoConfig, SubpoLearner, SubpoRunOptions, train_run
 /// Epochs of the learning test (batches of 100 trajectories on a 10×10 grid, H = 20).
 const EPOCHS: usize = 60;
 
-/// Normalised F (batch mean, sampled trajectories) after training.
-fn trained(method: Method) -> (f64, f64) {
+/// Normalised F (batch mean, sampled trajectories) before and after training; `npg_step`
+/// selects the natural-gradient tabular policy.
+fn trained(method: Method, npg_step: Option<f64>) -> (f64, f64) {
     let options = TaskOptions {
         size: Some((10, 10)),
         horizon: Some(20),
@@ -23,6 +24,7 @@ fn trained(method: Method) -> (f64, f64) {
         epochs: EPOCHS,
         batch: 100,
         lr: 1e-2,
+        npg_step,
         ..SubpoConfig::default()
     };
     let device = parse_device("cpu").unwrap().autodiff();
@@ -48,8 +50,8 @@ fn trained(method: Method) -> (f64, f64) {
 #[test]
 fn subpo_beats_modular_rl_on_a_coverage_grid() {
     let _turn = ember_tests::one_device_user();
-    let (untrained, subpo) = trained(Method::SubpoM);
-    let (_, mrl) = trained(Method::Mrl);
+    let (untrained, subpo) = trained(Method::SubpoM, None);
+    let (_, mrl) = trained(Method::Mrl, None);
     println!(
         "coverage 10x10, H = 20: F/MAX_Ret untrained {untrained:.3}, SubPO-M {subpo:.3}, MRL {mrl:.3}"
     );
@@ -58,4 +60,16 @@ fn subpo_beats_modular_rl_on_a_coverage_grid() {
         "SubPO-M {subpo:.3} (untrained {untrained:.3}) should exceed 0.85"
     );
     assert!(subpo > mrl + 0.3, "SubPO-M {subpo:.3} vs MRL {mrl:.3}");
+}
+
+#[test]
+fn natural_gradient_subpo_beats_modular_rl_on_a_coverage_grid() {
+    let _turn = ember_tests::one_device_user();
+    let (untrained, subpo) = trained(Method::SubpoM, Some(5.0));
+    let (_, mrl) = trained(Method::Mrl, Some(5.0));
+    println!(
+        "NPG, coverage 10x10, H = 20: untrained {untrained:.3}, SubPO-M {subpo:.3}, MRL {mrl:.3}"
+    );
+    assert!(subpo > 0.85, "NPG SubPO-M {subpo:.3} should exceed 0.85");
+    assert!(subpo > mrl + 0.3, "NPG SubPO-M {subpo:.3} vs MRL {mrl:.3}");
 }

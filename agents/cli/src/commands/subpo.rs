@@ -30,6 +30,10 @@ pub struct Args {
     /// TOML hyperparameters (see configs/subpo/); default: the task's preset.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Natural-gradient variant: tabular softmax over (cell, t) with NPG steps of this size
+    /// (subpo-m, mrl; overrides the config).
+    #[arg(long)]
+    npg_step: Option<f64>,
     /// Trajectories per epoch (overrides the config).
     #[arg(long)]
     batch: Option<usize>,
@@ -87,6 +91,9 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     config.method = method;
     if let Some(credit) = &args.credit {
         config.credit = credit.parse::<Credit>().map_err(|e| anyhow!(e))?;
+    }
+    if let Some(eta) = args.npg_step {
+        config.npg_step = Some(eta);
     }
     if let Some(batch) = args.batch {
         config.batch = batch;
