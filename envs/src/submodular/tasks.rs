@@ -10,6 +10,10 @@
 //! | `steiner` | 7×15 | 40 | items: 6 types in 18, 14, 13, 16, 18, 14 random cells, requirements 3, 2, 3, 4, 6, 3 |
 //! | `two-rooms` | 7×14 | 40 | coverage, unit weights, walls between two rooms and a corridor |
 //!
+//! The modular (MRL) reward of every task is `F({s})` per visit ([`SetObjective::modular`]);
+//! for `entropy` that is `½ ln(σ²(s) + 1e-6) + 9.965784`, where the reference code mixes in
+//! `log2` (`½ log2(σ²(s) + 1e-6) + 9.965784`).
+//!
 //! Every task starts at cell 34 (the reference code's hard-coded start; configurable here) and
 //! is normalised by `MAX_Ret` of its footprint (`2(H + 1)` for 2×2), as the reference code
 //! normalises every task. Random instances come from the engine's RNG seeded by the task and
