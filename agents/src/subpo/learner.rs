@@ -162,6 +162,11 @@ impl SubpoLearner {
         greedy: bool,
         keep_inputs: bool,
     ) -> Result<Rollout, EnvError> {
+        if n == 0 {
+            return Err(EnvError::InvalidArgument(
+                "a rollout needs at least one trajectory".into(),
+            ));
+        }
         let method = self.config.method;
         let mut envs = (0..n)
             .map(|_| self.setup.env(method.modular(), method.bitmap()))
