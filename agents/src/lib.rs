@@ -42,6 +42,7 @@ pub mod sac;
 pub mod saved_policy;
 pub mod scripted;
 pub mod segments;
+pub mod subpo;
 pub mod suite;
 pub mod td3bc;
 pub mod train;

@@ -11,6 +11,8 @@
 //!   `pointmaze-umaze`), with Ember's own documented physics.
 //! * `mujoco` (feature `mujoco`): `Hopper-v4`, `HalfCheetah-v4`, `Walker2d-v4` and `Ant-v4` on
 //!   MuJoCo 3.17.0 with D4RL's observation layouts.
+//! * [`submodular`]: SubRL's grids with submodular rewards (coverage, experiment design, item
+//!   collection) and the marginal-gain reward wrapper.
 //! * [`make`] / [`registered`]: create environments by name, with Gymnasium's time limits.
 //! * Wrappers [`TimeLimit`] and [`EpisodeStatistics`]; [`VecEnv`] and [`evaluate`] for batched,
 //!   parallel, deterministic policy evaluation of a [`Policy`] or a stateful [`EpisodePolicy`].
@@ -29,6 +31,7 @@ pub mod mujoco;
 mod policy;
 mod registry;
 mod space;
+pub mod submodular;
 mod vec_env;
 pub mod wrappers;
 

@@ -6,7 +6,7 @@ mod commands;
 pub mod run_args;
 
 use clap::{Parser, Subcommand};
-use commands::{bench, collect, collect_suite, eval, gfn, inspect, train, train_online};
+use commands::{bench, collect, collect_suite, eval, gfn, inspect, subpo, train, train_online};
 use std::process::ExitCode;
 
 /// Ember: offline reinforcement learning and imitation on burn.
@@ -40,6 +40,9 @@ enum Command {
     /// Measure update steps/s, policy latency and dataset load time per device (with --torch:
     /// beside the PyTorch reference, in the same run).
     Bench(bench::Args),
+    /// Train SubPO (or the MRL baseline) on a submodular-reward grid: coverage, experiment
+    /// design, path planning, item collection.
+    Subpo(subpo::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Gfn(args) => gfn::run(args, cli.quiet),
         Command::Bench(args) => bench::run(args),
+        Command::Subpo(args) => subpo::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,

@@ -5,4 +5,5 @@ mod devices;
 mod gfn;
 mod learning;
 mod sac;
+mod subpo;
 mod suite;

@@ -6,5 +6,6 @@ pub mod collect_suite;
 pub mod eval;
 pub mod gfn;
 pub mod inspect;
+pub mod subpo;
 pub mod train;
 pub mod train_online;
