@@ -29,6 +29,7 @@ pub mod collect;
 pub mod config;
 pub mod error;
 pub mod evaluate;
+pub mod gail;
 pub mod gflownet;
 pub mod imitation;
 pub mod iql;
@@ -43,6 +44,7 @@ pub mod saved_policy;
 pub mod scripted;
 pub mod segments;
 pub mod suite;
+pub mod td3;
 pub mod td3bc;
 pub mod train;
 

@@ -6,7 +6,7 @@ mod commands;
 pub mod run_args;
 
 use clap::{Parser, Subcommand};
-use commands::{collect, collect_suite, eval, gfn, inspect, train, train_online};
+use commands::{collect, collect_suite, eval, gfn, imitate, inspect, train, train_online};
 use std::process::ExitCode;
 
 /// Ember: offline reinforcement learning and imitation on burn.
@@ -37,6 +37,8 @@ enum Command {
     Eval(eval::Args),
     /// Train a GFlowNet (TB, DB, SubTB, FL; order-preserving) on HyperGrid or molecules.
     Gfn(gfn::Args),
+    /// Imitate expert demonstrations online (off-policy GAIL), with BC beside it.
+    Imitate(imitate::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -59,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::TrainOnline(args) => train_online::run(args, cli.quiet),
         Command::Eval(args) => eval::run(args),
         Command::Gfn(args) => gfn::run(args, cli.quiet),
+        Command::Imitate(args) => imitate::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,

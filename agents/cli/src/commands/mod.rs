@@ -4,6 +4,7 @@ pub mod collect;
 pub mod collect_suite;
 pub mod eval;
 pub mod gfn;
+pub mod imitate;
 pub mod inspect;
 pub mod train;
 pub mod train_online;
