@@ -2,6 +2,7 @@
 //! current discriminator recomputes, soft-clipped double Q), the discriminator with its
 //! Lipschitz penalty, the replay with absorbing states, and OU exploration.
 
+use super::GailConfig;
 use super::demos::{ExpertSet, load_demos};
 use super::discriminator::{
     Discriminator, DiscriminatorNet, DiscriminatorShape, Penalty, bernoulli_entropy, interpolate,
@@ -9,11 +10,13 @@ use super::discriminator::{
 };
 use super::replay::{GailReplay, Row};
 use super::spectral::PowerIteration;
-use super::GailConfig;
 use crate::agent::{Policy, Spec};
-use crate::checkpoint::{load_json, load_module, load_optimizer, save_json, save_module, save_optimizer};
+use crate::checkpoint::{
+    load_json, load_module, load_optimizer, save_json, save_module, save_optimizer,
+};
 use crate::online::{OnlineAgent, OnlineContext, Transition, Updates};
 use crate::td3::Td3;
+use ember_engine::Metrics;
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::activation::softplus;
@@ -21,7 +24,6 @@ use ember_engine::burn::tensor::{Device, Tensor, TensorData};
 use ember_engine::nn::MlpConfig;
 use ember_engine::optim::adam;
 use ember_engine::runtime::RuntimeError;
-use ember_engine::Metrics;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, StandardNormal};
@@ -89,13 +91,10 @@ impl OnlineGail {
     pub fn new(config: GailConfig, mut ctx: OnlineContext<'_>) -> Result<Self, RuntimeError> {
         let spec = ctx.spec;
         let device = ctx.device.clone();
-        let expert_path = config
-            .expert
-            .clone()
-            .ok_or_else(|| RuntimeError::Step {
-                step: 0,
-                message: "GAIL needs expert demonstrations (expert = FILE)".into(),
-            })?;
+        let expert_path = config.expert.clone().ok_or_else(|| RuntimeError::Step {
+            step: 0,
+            message: "GAIL needs expert demonstrations (expert = FILE)".into(),
+        })?;
         let demos = load_demos(&expert_path, config.demos, spec.obs_dim, spec.act_dim)
             .map_err(|message| RuntimeError::Step { step: 0, message })?;
         let expert = ExpertSet::new(
@@ -204,9 +203,9 @@ impl OnlineGail {
             matrix(next, batch, &self.device),
         );
 
-        let next_action = self
-            .td3
-            .smoothed_target_action(next.clone(), c.policy_noise, c.noise_clip);
+        let next_action =
+            self.td3
+                .smoothed_target_action(next.clone(), c.policy_noise, c.noise_clip);
         let (t1, t2) = self.td3.nets.target_critic.forward(next, next_action);
         let target_q = t1.clone().min_pair(t2.clone()).mul_scalar(c.min_q_weight)
             + t1.max_pair(t2).mul_scalar(1.0 - c.min_q_weight);
@@ -255,7 +254,10 @@ impl OnlineGail {
                 e_s.extend_from_slice(&self.expert.states[i * ds..(i + 1) * ds]);
                 e_a.extend_from_slice(&self.expert.actions[i * da..(i + 1) * da]);
             }
-            let (e_s, e_a) = (matrix(e_s, size, &self.device), matrix(e_a, size, &self.device));
+            let (e_s, e_a) = (
+                matrix(e_s, size, &self.device),
+                matrix(e_a, size, &self.device),
+            );
 
             self.disc.power_step();
             let policy_logits = self.disc.logits(p_s.clone(), p_a.clone());
@@ -269,23 +271,28 @@ impl OnlineGail {
             let mut loss = bce.clone() - entropy.mul_scalar(c.entropy_reg);
             let (i_s, i_a) = interpolate((&p_s, &p_a), (&e_s, &e_a));
             let direction = Tensor::cat(vec![e_s - p_s, e_a - p_a], 1);
-            let (penalty_value, lipschitz) =
-                match penalty(&self.disc, i_s.clone(), i_a.clone(), direction.clone(), &settings) {
-                    Some(term) => {
-                        loss = loss + term.value.clone().mul_scalar(settings.scale);
-                        (term.value.detach(), term.lipschitz)
-                    }
-                    // Monitoring only: the analytic estimate at the same points.
-                    None => {
-                        let monitor = super::PenaltySettings {
-                            kind: Penalty::Gp,
-                            ..settings
-                        };
-                        let term = penalty(&self.disc, i_s, i_a, direction, &monitor)
-                            .expect("gp gives a term");
-                        (term.value.detach(), term.lipschitz)
-                    }
-                };
+            let (penalty_value, lipschitz) = match penalty(
+                &self.disc,
+                i_s.clone(),
+                i_a.clone(),
+                direction.clone(),
+                &settings,
+            ) {
+                Some(term) => {
+                    loss = loss + term.value.clone().mul_scalar(settings.scale);
+                    (term.value.detach(), term.lipschitz)
+                }
+                // Monitoring only: the analytic estimate at the same points.
+                None => {
+                    let monitor = super::PenaltySettings {
+                        kind: Penalty::Gp,
+                        ..settings
+                    };
+                    let term = penalty(&self.disc, i_s, i_a, direction, &monitor)
+                        .expect("gp gives a term");
+                    (term.value.detach(), term.lipschitz)
+                }
+            };
             let grads = GradientsParams::from_grads(loss.backward(), &self.disc.net);
             let net = self.disc.net.clone();
             self.disc.net = self.disc_opt.step(c.disc_lr, net, grads);

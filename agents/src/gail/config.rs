@@ -243,3 +243,62 @@ impl OnlineAlgo for GailConfig {
         Ok(Box::new(OnlineGail::new(self.clone(), ctx)?))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigFile;
+    use crate::online::{OnlineAlgoConfig, OnlineConfig};
+
+    /// The presets parse and validate; the MuJoCo one holds the paper's values (the defaults).
+    #[test]
+    fn presets_parse_and_validate() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/gail");
+        for name in ["mujoco", "pendulum"] {
+            let config = OnlineConfig::load(&dir.join(format!("{name}.toml"))).unwrap();
+            config.algo.validate().unwrap();
+            assert_eq!(config.algo.name(), "gail");
+        }
+        let config = OnlineConfig::load(&dir.join("mujoco.toml")).unwrap();
+        let OnlineAlgoConfig::Gail(paper) = config.algo else {
+            panic!("the preset configures GAIL")
+        };
+        let defaults = GailConfig::default();
+        assert_eq!(
+            (
+                paper.disc_lr,
+                paper.actor_lr,
+                paper.batch_size,
+                paper.n_step
+            ),
+            (
+                defaults.disc_lr,
+                defaults.actor_lr,
+                defaults.batch_size,
+                defaults.n_step
+            )
+        );
+        assert_eq!(
+            (paper.penalty, paper.penalty_scale, paper.spectral_norm),
+            (Penalty::Gp, 10.0, true)
+        );
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let config = GailConfig {
+            demos: 0,
+            tau: 0.0,
+            disc_hidden: vec![],
+            ..GailConfig::default()
+        };
+        let err = config.validate().unwrap_err();
+        for field in ["demos = 0", "tau = 0", "disc_hidden = []"] {
+            assert!(err.contains(field), "{err}");
+        }
+        let err = toml::from_str::<OnlineConfig>("[algo]\nalgo = \"gail\"\npenalty = \"wgan\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("wgan"), "{err}");
+    }
+}

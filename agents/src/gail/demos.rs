@@ -133,7 +133,10 @@ mod tests {
         let rows: Vec<f32> = set.states.chunks(2).map(|s| s[0]).collect();
         for pair in rows.windows(2) {
             let gap = pair[1] - pair[0];
-            assert!(gap == 20.0 || (pair[1] as usize / 45 != pair[0] as usize / 45), "{rows:?}");
+            assert!(
+                gap == 20.0 || (pair[1] as usize / 45 != pair[0] as usize / 45),
+                "{rows:?}"
+            );
         }
         assert!(set.actions.iter().all(|a| *a == 1.0 || *a == -0.5));
         // Keeping every row of the terminal episode adds the absorbing pair after its end.

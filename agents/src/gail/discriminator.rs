@@ -306,8 +306,9 @@ pub fn interpolate(
 /// Mean binary entropy of sigmoid(logits): p·softplus(−l) + (1 − p)·softplus(l).
 pub fn bernoulli_entropy(logits: Tensor<2>) -> Tensor<1> {
     let p = sigmoid(logits.clone());
-    (p.clone() * softplus(logits.clone().neg(), 1.0) + p.neg().add_scalar(1.0) * softplus(logits, 1.0))
-        .mean()
+    (p.clone() * softplus(logits.clone().neg(), 1.0)
+        + p.neg().add_scalar(1.0) * softplus(logits, 1.0))
+    .mean()
 }
 
 /// The policy's reward r(s, a) = −log(1 − sigmoid(D(s, a)) + 1e-8) (B.5), from logits.
@@ -384,8 +385,11 @@ mod tests {
                 let disc = random_net(sn, seed, &device);
                 let (s, a) = points(rows, 100 + seed);
                 let grad = host(
-                    disc.forward(tensor(s.clone(), rows, &device), tensor(a.clone(), rows, &device))
-                        .input_grad,
+                    disc.forward(
+                        tensor(s.clone(), rows, &device),
+                        tensor(a.clone(), rows, &device),
+                    )
+                    .input_grad,
                 );
                 let eval = |s: &[f32], a: &[f32]| {
                     host(disc.logits(
@@ -395,7 +399,8 @@ mod tests {
                 };
                 let h = 1e-3f32;
                 for coord in 0..5 {
-                    let (mut sp, mut sm, mut ap, mut am) = (s.clone(), s.clone(), a.clone(), a.clone());
+                    let (mut sp, mut sm, mut ap, mut am) =
+                        (s.clone(), s.clone(), a.clone(), a.clone());
                     for r in 0..rows {
                         if coord < 3 {
                             sp[r * 3 + coord] += h;

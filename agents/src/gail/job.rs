@@ -64,7 +64,10 @@ impl EpisodePolicy for RandomPolicy {
 pub fn imitate(job: &ImitateJob) -> Result<ImitateOutcome> {
     let online = &job.online;
     let OnlineAlgoConfig::Gail(config) = &online.config.algo else {
-        bail!("ember imitate trains gail, not {}", online.config.algo.name());
+        bail!(
+            "ember imitate trains gail, not {}",
+            online.config.algo.name()
+        );
     };
     let Some(expert) = &config.expert else {
         bail!("gail imitates demonstrations: give --expert FILE");
@@ -84,8 +87,8 @@ pub fn imitate(job: &ImitateJob) -> Result<ImitateOutcome> {
         space: spec.action_space.clone(),
         rng: StdRng::seed_from_u64(eval_seed),
     };
-    let random_return = evaluate_policy(&mut random, &online.env, eval.episodes, eval_seed, None)?
-        .mean();
+    let random_return =
+        evaluate_policy(&mut random, &online.env, eval.episodes, eval_seed, None)?.mean();
 
     let bc_return = if job.bc_steps > 0 {
         let dir = online.run_dir.join("bc");

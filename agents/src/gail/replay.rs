@@ -233,7 +233,8 @@ impl GailReplay {
     /// Restores what [`GailReplay::save`] wrote.
     pub fn load(&mut self, path: &Path) -> Result<(), RuntimeError> {
         let file = std::fs::File::open(path).map_err(|e| RuntimeError::io(path, e))?;
-        *self = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| problem(path, e))?;
+        *self =
+            serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| problem(path, e))?;
         Ok(())
     }
 }
@@ -272,7 +273,10 @@ mod tests {
                 assert_eq!(window.rows.last().unwrap().next_obs, vec![j as f32 + 1.0]);
                 let (ret, discount) = window.n_step(&rewards, gamma);
                 let expected: f32 = (0..=j).map(|k| gamma.powi(k as i32) * rewards[k]).sum();
-                assert!((ret - expected).abs() < 1e-5, "end at {j}: {ret} vs {expected}");
+                assert!(
+                    (ret - expected).abs() < 1e-5,
+                    "end at {j}: {ret} vs {expected}"
+                );
                 let expected = if terminal {
                     0.0
                 } else {

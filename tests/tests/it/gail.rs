@@ -108,7 +108,13 @@ fn gail_resumes_with_its_replay_and_discriminator() {
     let second = imitate(&job(config, &run_dir, 0)).unwrap();
     assert_eq!((second.gail.env_steps, second.gail.updates), (190, 30));
     let checkpoint = second.gail.summary.checkpoint.unwrap();
-    for file in ["gail.json", "nets.bpk", "discriminator.bpk", "discriminator.optim", "replay.json"] {
+    for file in [
+        "gail.json",
+        "nets.bpk",
+        "discriminator.bpk",
+        "discriminator.optim",
+        "replay.json",
+    ] {
         assert!(checkpoint.join(file).exists(), "{file} missing");
     }
 }
@@ -164,5 +170,8 @@ fn bad_demonstrations_are_one_line_errors() {
     gail.demos = 7;
     let err = error(config);
     assert!(err.contains("holds 6 complete episodes"), "{err}");
-    assert!(!dir.path().join("bad").exists(), "nothing written before the checks");
+    assert!(
+        !dir.path().join("bad").exists(),
+        "nothing written before the checks"
+    );
 }

@@ -57,7 +57,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
-    let algo = args.algo.as_deref().or(args.config.is_none().then_some("gail"));
+    let algo = args
+        .algo
+        .as_deref()
+        .or(args.config.is_none().then_some("gail"));
     let mut config: OnlineConfig = configure(args.config.as_deref(), algo)?;
     let OnlineAlgoConfig::Gail(gail) = &mut config.algo else {
         bail!("ember imitate trains gail, not {}", config.algo.name());
