@@ -95,8 +95,14 @@ impl OnlineGail {
             step: 0,
             message: "GAIL needs expert demonstrations (expert = FILE)".into(),
         })?;
-        let demos = load_demos(&expert_path, config.demos, spec.obs_dim, spec.act_dim)
-            .map_err(|message| RuntimeError::Step { step: 0, message })?;
+        let demos = load_demos(
+            &expert_path,
+            config.demos,
+            spec.obs_dim,
+            spec.act_dim,
+            &ctx.env,
+        )
+        .map_err(|message| RuntimeError::Step { step: 0, message })?;
         let expert = ExpertSet::new(
             &demos,
             config.subsample,

@@ -8,13 +8,14 @@ use rand::Rng;
 use std::path::Path;
 
 /// The first `demos` complete episodes (ending with a terminal or time-out flag) of the file at
-/// `path`, whose observations must be `obs_dim` wide and actions `act_dim` wide; each problem
-/// is one line naming the file.
+/// `path`, whose observations must be `obs_dim` wide and actions `act_dim` wide (those of
+/// environment `env`); each problem is one line naming the file.
 pub fn load_demos(
     path: &Path,
     demos: usize,
     obs_dim: usize,
     act_dim: usize,
+    env: &str,
 ) -> Result<OfflineDataset, String> {
     if demos == 0 {
         return Err("--demos 0: give at least one expert episode (N >= 1)".into());
@@ -26,8 +27,7 @@ pub fn load_demos(
     }
     if data.obs_dim() != obs_dim || data.act_dim() != act_dim {
         return Err(format!(
-            "{file}: observations {}-d and actions {}-d do not fit the environment ({obs_dim}-d, \
-             {act_dim}-d)",
+            "{file}: observations {}-d and actions {}-d do not fit {env} ({obs_dim}-d, {act_dim}-d)",
             data.obs_dim(),
             data.act_dim()
         ));
@@ -153,14 +153,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("expert.hdf5");
         d4rl::write(&path, &dataset()).unwrap();
-        let demos = load_demos(&path, 2, 2, 1).unwrap();
+        let demos = load_demos(&path, 2, 2, 1, "test").unwrap();
         assert_eq!(demos.len(), 90);
         for (demos, obs, act, needle) in [
             (0, 2, 1, "--demos 0"),
             (4, 2, 1, "holds 3 complete episodes"),
             (1, 3, 1, "do not fit"),
         ] {
-            let err = load_demos(&path, demos, obs, act).unwrap_err();
+            let err = load_demos(&path, demos, obs, act, "test").unwrap_err();
             assert!(err.contains(needle) && !err.contains('\n'), "{err}");
         }
         let empty = dir.path().join("empty.hdf5");
@@ -173,7 +173,7 @@ mod tests {
         match nothing {
             Ok(nothing) => {
                 d4rl::write(&empty, &nothing).unwrap();
-                let err = load_demos(&empty, 1, 2, 1).unwrap_err();
+                let err = load_demos(&empty, 1, 2, 1, "test").unwrap_err();
                 assert!(err.contains("empty.hdf5") && !err.contains('\n'), "{err}");
             }
             Err(e) => assert!(!e.to_string().contains('\n')),

@@ -77,8 +77,8 @@ pub fn imitate(job: &ImitateJob) -> Result<ImitateOutcome> {
     }
     let env = ember_envs::make(&online.env)?;
     let spec = env_spec(env.as_ref())?;
-    let demos = load_demos(expert, config.demos, spec.obs_dim, spec.act_dim)
-        .map_err(|e| Error::invalid(format!("{} for {}", e, env.id())))?;
+    let demos = load_demos(expert, config.demos, spec.obs_dim, spec.act_dim, env.id())
+        .map_err(Error::Invalid)?;
     let returns = demos.episode_returns();
     let expert_return = returns.iter().sum::<f64>() / returns.len() as f64;
     let eval = &online.config.eval;

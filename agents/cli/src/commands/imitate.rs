@@ -5,9 +5,10 @@
 
 use crate::run_args::{RunArgs, configure};
 use anyhow::bail;
-use ember::gail::{ImitateJob, Penalty, imitate};
+use ember::gail::{ImitateJob, ImitateOutcome, Penalty, imitate};
 use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob};
-use std::path::PathBuf;
+use ember::plot::{Curve, Labels, line_chart};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `on` or `off`.
@@ -99,9 +100,25 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         },
         bc_steps: args.bc_steps,
     };
+    let OnlineAlgoConfig::Gail(gail) = &job.online.config.algo else {
+        unreachable!("checked above")
+    };
+    let (warmup, envs) = (gail.warmup_steps, job.online.config.envs);
     let outcome = imitate(&job)?;
     let online = &outcome.gail;
     println!("run directory: {}", job.online.run_dir.display());
+    let chart = job.online.run_dir.join("imitation.png");
+    match plot(
+        &job.online.run_dir,
+        &chart,
+        &outcome,
+        warmup,
+        envs,
+        &job.online.env,
+    ) {
+        Ok(()) => println!("learning curve: {}", chart.display()),
+        Err(e) => eprintln!("warning: no learning curve: {e}"),
+    }
     println!(
         "{} environment steps in all; this process: {} training steps in {:.1} s",
         online.env_steps, online.updates, online.seconds
@@ -128,4 +145,56 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Draws GAIL's evaluation return against environment steps (from the run's `eval.csv`, so a
+/// resumed run's whole history), with the expert's, BC's and random actions' returns as flat
+/// lines.
+fn plot(
+    run_dir: &Path,
+    chart: &Path,
+    outcome: &ImitateOutcome,
+    warmup: usize,
+    envs: usize,
+    env: &str,
+) -> anyhow::Result<()> {
+    let csv = run_dir.join("eval.csv");
+    let text = std::fs::read_to_string(&csv)?;
+    let mut points = Vec::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<f64> = line
+            .split(',')
+            .map(|f| f.parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", csv.display()))?;
+        if let [step, mean, std] = fields[..] {
+            points.push(((warmup + step as usize * envs) as f64, mean, std));
+        }
+    }
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        bail!("{}: no evaluation yet", csv.display());
+    };
+    let (first, last) = (first.0.min(warmup as f64), last.0);
+    let flat = |label: &str, value: f64| Curve {
+        label: format!("{label} {value:.0}"),
+        points: vec![(first, value, 0.0), (last, value, 0.0)],
+    };
+    let mut curves = vec![
+        Curve {
+            label: "GAIL (deterministic evaluation)".into(),
+            points,
+        },
+        flat("expert demonstrations", outcome.expert_return),
+    ];
+    if let Some(bc) = outcome.bc_return {
+        curves.push(flat("BC, same demonstrations", bc));
+    }
+    curves.push(flat("uniform random actions", outcome.random_return));
+    let title = format!("off-policy GAIL on {env}");
+    let labels = Labels {
+        title: &title,
+        x: "environment steps",
+        y: "return",
+    };
+    Ok(line_chart(chart, labels, &curves)?)
 }
