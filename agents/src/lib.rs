@@ -29,6 +29,7 @@ pub mod collect;
 pub mod config;
 pub mod error;
 pub mod evaluate;
+pub mod gail;
 pub mod gflownet;
 pub mod imitation;
 pub mod iql;
@@ -44,6 +45,7 @@ pub mod scripted;
 pub mod segments;
 pub mod subpo;
 pub mod suite;
+pub mod td3;
 pub mod td3bc;
 pub mod train;
 

@@ -6,7 +6,9 @@ mod commands;
 pub mod run_args;
 
 use clap::{Parser, Subcommand};
-use commands::{bench, collect, collect_suite, eval, gfn, inspect, subpo, train, train_online};
+use commands::{
+    bench, collect, collect_suite, eval, gfn, imitate, inspect, subpo, train, train_online,
+};
 use std::process::ExitCode;
 
 /// Ember: offline reinforcement learning and imitation on burn.
@@ -43,6 +45,8 @@ enum Command {
     /// Train SubPO (or the MRL baseline) on a submodular-reward grid: coverage, experiment
     /// design, path planning, item collection.
     Subpo(subpo::Args),
+    /// Imitate expert demonstrations online (off-policy GAIL), with BC beside it.
+    Imitate(imitate::Args),
 }
 
 /// Parses the command line, runs the command, prints errors with their causes.
@@ -67,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Gfn(args) => gfn::run(args, cli.quiet),
         Command::Bench(args) => bench::run(args),
         Command::Subpo(args) => subpo::run(args, cli.quiet),
+        Command::Imitate(args) => imitate::run(args, cli.quiet),
     };
     match result {
         Ok(code) => code,

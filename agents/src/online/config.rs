@@ -54,7 +54,10 @@ mod tests {
             config.algo.validate().unwrap();
         }
         let OnlineAlgoConfig::Sac(standard) =
-            OnlineConfig::load(&dir.join("mujoco.toml")).unwrap().algo;
+            OnlineConfig::load(&dir.join("mujoco.toml")).unwrap().algo
+        else {
+            panic!("the SAC preset configures SAC")
+        };
         let defaults = SacConfig::default();
         assert_eq!(standard.hidden, defaults.hidden);
         assert_eq!(
@@ -81,7 +84,9 @@ mod tests {
                 .unwrap()
                 .algo
         };
-        let OnlineAlgoConfig::Sac(sac) = parse("1e-6");
+        let OnlineAlgoConfig::Sac(sac) = parse("1e-6") else {
+            panic!("algo = \"sac\" parses as SAC")
+        };
         assert_eq!(sac.adam_eps, 1e-6);
         for bad in ["0.0", "-1.0"] {
             let err = parse(bad).validate().unwrap_err();

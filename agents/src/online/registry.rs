@@ -5,6 +5,7 @@
 use super::OnlineAgent;
 use crate::agent::{ActionKind, ActionSpace, Spec};
 use crate::error::{Error, Result};
+use crate::gail::GailConfig;
 use crate::sac::SacConfig;
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
@@ -96,6 +97,8 @@ macro_rules! online_algos {
 online_algos! {
     /// Soft Actor-Critic.
     Sac(SacConfig),
+    /// Lipschitz-regularised off-policy GAIL (imitation from demonstrations).
+    Gail(GailConfig),
 }
 
 #[cfg(test)]

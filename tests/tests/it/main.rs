@@ -2,6 +2,7 @@
 //! the same update on several devices, GFlowNet and offline learning, online SAC, dataset suites.
 
 mod devices;
+mod gail;
 mod gfn;
 mod learning;
 mod sac;

@@ -33,7 +33,9 @@ fn sac_solves_pendulum() {
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
     config.run.progress = false;
     config.run.eval_every = 0;
-    let OnlineAlgoConfig::Sac(sac) = config.algo.clone();
+    let OnlineAlgoConfig::Sac(sac) = config.algo.clone() else {
+        panic!("the SAC preset configures SAC")
+    };
     let episodes = config.eval.episodes;
     let eval_seed = config.eval.seed_offset;
 
@@ -100,7 +102,9 @@ fn sac_solves_pendulum() {
 fn sac_resumes_with_its_replay_buffer() {
     let _device = ember_tests::one_device_user();
     let mut config = OnlineConfig::load(&workspace_path("configs/sac/pendulum.toml")).unwrap();
-    let OnlineAlgoConfig::Sac(sac) = &mut config.algo;
+    let OnlineAlgoConfig::Sac(sac) = &mut config.algo else {
+        panic!("the SAC preset configures SAC")
+    };
     sac.hidden = vec![16, 16];
     sac.batch_size = 32;
     sac.warmup_steps = 100;

@@ -5,6 +5,7 @@ pub mod collect;
 pub mod collect_suite;
 pub mod eval;
 pub mod gfn;
+pub mod imitate;
 pub mod inspect;
 pub mod subpo;
 pub mod train;
