@@ -303,6 +303,8 @@ mod tests {
                     return_mean: s,
                     return_std: 0.0,
                     normalized: Some(s),
+                    return_cvar: None,
+                    normalized_cvar: None,
                 })
                 .collect(),
             wall_s: 1.0,
