@@ -13,7 +13,10 @@ pub fn adjust(nets: &CdsaNets, knobs: &Knobs, state: Tensor<2>, base: Tensor<2>)
     let sigma = Tensor::<2>::full([batch, 1], knobs.sigma_q, &state.device());
     let guided = |model: &ScoreNet, x: Tensor<2>, cond: Option<Tensor<2>>, kappa: f32| {
         // κ σ_q² s(x, σ_q) = κ σ_q · (σ_q s(x, σ_q)).
-        x.clone() + model.scaled(x, cond, sigma.clone()).mul_scalar(kappa * knobs.sigma_q)
+        x.clone()
+            + model
+                .scaled(x, cond, sigma.clone())
+                .mul_scalar(kappa * knobs.sigma_q)
     };
     let aux = match knobs.variant {
         Variant::A1 => {
@@ -28,8 +31,13 @@ pub fn adjust(nets: &CdsaNets, knobs: &Knobs, state: Tensor<2>, base: Tensor<2>)
         Variant::B => {
             let mut action = base.clone();
             for _ in 0..knobs.steps {
-                action = guided(&nets.action_score, action, Some(state.clone()), knobs.kappa_a)
-                    .clamp(-1.0, 1.0);
+                action = guided(
+                    &nets.action_score,
+                    action,
+                    Some(state.clone()),
+                    knobs.kappa_a,
+                )
+                .clamp(-1.0, 1.0);
             }
             action - base.clone()
         }
@@ -44,6 +52,7 @@ mod tests {
     use crate::cdsa::CdsaConfig;
     use crate::cdsa::score::noise_levels;
     use ember_datasets::StateNormalizer;
+    use ember_engine::burn::module::Module;
     use ember_engine::burn::optim::GradientsParams;
     use ember_engine::burn::tensor::{Device, Distribution, TensorData};
     use ember_engine::optim::adam;
@@ -131,20 +140,32 @@ mod tests {
             start.push(modes(s)[1] - 0.3);
         }
         let all_states: Vec<f32> = states.iter().chain(&states).copied().collect();
-        let column = |v: &[f32]| Tensor::<2>::from_data(TensorData::new(v.to_vec(), [v.len(), 1]), &device);
+        let column =
+            |v: &[f32]| Tensor::<2>::from_data(TensorData::new(v.to_vec(), [v.len(), 1]), &device);
         let score = values(nets.action_score.score(
             column(&start),
             Some(column(&all_states)),
             Tensor::full([start.len(), 1], 0.1, &device),
         ));
-        assert!(score[..20].iter().all(|&g| g < 0.0), "above the upper mode: {score:?}");
-        assert!(score[20..].iter().all(|&g| g > 0.0), "below the lower mode: {score:?}");
+        assert!(
+            score[..20].iter().all(|&g| g < 0.0),
+            "above the upper mode: {score:?}"
+        );
+        assert!(
+            score[20..].iter().all(|&g| g > 0.0),
+            "below the lower mode: {score:?}"
+        );
 
         let distance = |actions: &[f32]| {
             actions
                 .iter()
                 .zip(&all_states)
-                .map(|(a, &s)| modes(s).iter().map(|m| (a - m).abs()).fold(f32::MAX, f32::min))
+                .map(|(a, &s)| {
+                    modes(s)
+                        .iter()
+                        .map(|m| (a - m).abs())
+                        .fold(f32::MAX, f32::min)
+                })
                 .sum::<f32>()
                 / actions.len() as f32
         };
@@ -159,6 +180,9 @@ mod tests {
             values(adjust(&nets, &knobs, column(&all_states), column(&start)))
         };
         let (d0, d1, d5) = (distance(&start), distance(&after(1)), distance(&after(5)));
-        assert!(d1 < d0 && d5 < 0.8 * d1, "distance to the nearest mode: {d0} -> {d1} -> {d5}");
+        assert!(
+            d1 < d0 && d5 < 0.8 * d1,
+            "distance to the nearest mode: {d0} -> {d1} -> {d5}"
+        );
     }
 }

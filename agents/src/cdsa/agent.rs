@@ -4,7 +4,9 @@
 use super::denoiser::{denoise, open_base};
 use super::{CdsaConfig, CdsaNets, NoiseScales};
 use crate::agent::{OfflineAgent, Policy, Spec};
-use crate::checkpoint::{load_json, load_module, load_optimizer, save_json, save_module, save_optimizer};
+use crate::checkpoint::{
+    load_json, load_module, load_optimizer, save_json, save_module, save_optimizer,
+};
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::Device;
@@ -37,7 +39,9 @@ impl Cdsa {
         device: &Device,
         base: Option<&Path>,
     ) -> Result<Self, RuntimeError> {
-        let base = base.map(|path| open_base(path, &spec, device)).transpose()?;
+        let base = base
+            .map(|path| open_base(path, &spec, device))
+            .transpose()?;
         Ok(Self {
             nets: CdsaNets::new(&config, &spec, device),
             opt: adam(config.adam_eps).init(),
@@ -97,6 +101,13 @@ impl Policy for Cdsa {
             }
         };
         let nets = self.nets.valid();
-        denoise(&self.spec, &nets, &self.config.knobs, observations, &base, &self.device)
+        denoise(
+            &self.spec,
+            &nets,
+            &self.config.knobs,
+            observations,
+            &base,
+            &self.device,
+        )
     }
 }

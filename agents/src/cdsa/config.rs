@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
-    /// State guidance: `I(s, s + κ_s σ_q² s_S(s, σ_q)) − I(s, s)`.
+    /// State guidance: `I(s, s + κ_s σ_q² s_S(s, σ_q)) − I(s, s)` (the default: the
+    /// abstract's "inverse dynamics turns state-space guidance into actions").
+    #[default]
     A1,
     /// Next-state guidance: with `ŝ' = T(s, a_b)`, `I(s, ŝ' + κ_s σ_q² s_S(ŝ', σ_q)) − I(s, ŝ')`.
     A2,
     /// Action guidance: K steps `a ← clip(a + κ_a σ_q² s_A(a | s, σ_q))` from `a_b`.
-    #[default]
     B,
 }
 
@@ -56,11 +57,11 @@ pub struct Knobs {
 impl Default for Knobs {
     fn default() -> Self {
         Self {
-            variant: Variant::B,
-            kappa_s: 0.5,
-            kappa_a: 0.5,
+            variant: Variant::A1,
+            kappa_s: 1.0,
+            kappa_a: 1.0,
             sigma_q: 0.1,
-            steps: 3,
+            steps: 5,
         }
     }
 }
@@ -208,7 +209,12 @@ impl OfflineAlgo for CdsaConfig {
         if self.noise_levels == 0 {
             problems.push("noise_levels = 0: must be at least 1".into());
         }
-        problems.extend(self.knobs.problems().into_iter().map(|p| format!("knobs.{p}")));
+        problems.extend(
+            self.knobs
+                .problems()
+                .into_iter()
+                .map(|p| format!("knobs.{p}")),
+        );
         verdict(problems)
     }
 
@@ -240,6 +246,7 @@ mod tests {
     #[test]
     fn knobs_are_set_by_name_and_checked() {
         let mut knobs = Knobs::default();
+        knobs.set("variant", "b").unwrap();
         knobs.set("kappa", "0.2").unwrap();
         assert_eq!(knobs.kappa_a, 0.2);
         knobs.set("variant", "A1").unwrap();
@@ -251,10 +258,30 @@ mod tests {
             knobs.set("kappa", "-0.1").unwrap_err(),
             "kappa_s = -0.1: must be >= 0"
         );
-        assert!(knobs.set("kappa_a", "x").unwrap_err().contains("not a number"));
-        assert!(knobs.set("sigma_q", "0").unwrap_err().contains("must be > 0"));
-        assert!(knobs.set("temperature", "1").unwrap_err().contains("unknown CDSA knob"));
-        assert!(knobs.set("variant", "c").unwrap_err().contains("a1, a2 or b"));
+        assert!(
+            knobs
+                .set("kappa_a", "x")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            knobs
+                .set("sigma_q", "0")
+                .unwrap_err()
+                .contains("must be > 0")
+        );
+        assert!(
+            knobs
+                .set("temperature", "1")
+                .unwrap_err()
+                .contains("unknown CDSA knob")
+        );
+        assert!(
+            knobs
+                .set("variant", "c")
+                .unwrap_err()
+                .contains("a1, a2 or b")
+        );
     }
 
     #[test]

@@ -38,7 +38,11 @@ impl Denoiser {
                 ),
             ));
         };
-        let nets = load_module(CdsaNets::new(&config, &card.spec, &device), &checkpoint, "nets")?;
+        let nets = load_module(
+            CdsaNets::new(&config, &card.spec, &device),
+            &checkpoint,
+            "nets",
+        )?;
         Ok(Self {
             knobs: config.knobs,
             env: card.env,
@@ -70,7 +74,14 @@ impl Denoiser {
 
     /// The adjusted environment actions for `base_actions` taken at `observations`.
     pub fn adjust(&self, observations: &[Vec<f32>], base_actions: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        denoise(&self.spec, &self.nets, &self.knobs, observations, base_actions, &self.device)
+        denoise(
+            &self.spec,
+            &self.nets,
+            &self.knobs,
+            observations,
+            base_actions,
+            &self.device,
+        )
     }
 }
 

@@ -39,7 +39,11 @@ impl NoiseScales {
     pub fn of(config: &CdsaConfig, batch: &Batch) -> Self {
         let widest = |t: &Tensor<2>| {
             let [_, dim] = t.dims();
-            let rows = t.clone().into_data().try_to_vec::<f32>().expect("f32 batch");
+            let rows = t
+                .clone()
+                .into_data()
+                .try_to_vec::<f32>()
+                .expect("f32 batch");
             max_pairwise_distance(&rows, dim)
         };
         let floor = 2.0 * config.sigma_min;
@@ -69,7 +73,10 @@ impl CdsaNets {
 
     /// `I(s, s')`: the action in [-1, 1] (tanh output) that leads from `s` to `s'`.
     pub fn inverse(&self, state: Tensor<2>, next_state: Tensor<2>) -> Tensor<2> {
-        activation::tanh(self.inverse.forward(Tensor::cat(vec![state, next_state], 1)))
+        activation::tanh(
+            self.inverse
+                .forward(Tensor::cat(vec![state, next_state], 1)),
+        )
     }
 
     /// `T(s, a)`: the predicted next state, as `s` plus a learned change.
@@ -95,7 +102,9 @@ impl CdsaNets {
         );
         let states = Tensor::cat(vec![s.clone(), next.clone()], 0);
         let state_dsm = self.state_score.dsm(states, None, &state_levels);
-        let action_dsm = self.action_score.dsm(a.clone(), Some(s.clone()), &action_levels);
+        let action_dsm = self
+            .action_score
+            .dsm(a.clone(), Some(s.clone()), &action_levels);
         let inverse_mse = (self.inverse(s.clone(), next.clone()) - a.clone())
             .square()
             .mean();

@@ -149,12 +149,18 @@ mod tests {
             .try_to_vec::<f32>()
             .unwrap();
         for level in &levels {
-            let hits = drawn.iter().filter(|d| (*d - level).abs() < 1e-4 * level).count();
+            let hits = drawn
+                .iter()
+                .filter(|d| (*d - level).abs() < 1e-4 * level)
+                .count();
             assert!(hits > 100, "level {level} drawn {hits} times of 500");
         }
         assert_eq!(
             drawn.len(),
-            drawn.iter().filter(|d| levels.iter().any(|l| (*d - l).abs() < 1e-4 * l)).count()
+            drawn
+                .iter()
+                .filter(|d| levels.iter().any(|l| (*d - l).abs() < 1e-4 * l))
+                .count()
         );
     }
 

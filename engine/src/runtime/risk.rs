@@ -42,22 +42,56 @@ mod tests {
     /// (VaR 2, CVaR 1.5), α = 0.25 the 5 smallest (VaR 5, CVaR 3), α = 1 all (CVaR = mean).
     #[test]
     fn matches_hand_computed_quantiles() {
-        let returns: Vec<f64> = [7, 3, 20, 1, 15, 2, 11, 5, 19, 4, 8, 6, 13, 9, 18, 10, 12, 14, 16, 17]
-            .iter()
-            .map(|&r| f64::from(r))
-            .collect();
+        let returns: Vec<f64> = [
+            7, 3, 20, 1, 15, 2, 11, 5, 19, 4, 8, 6, 13, 9, 18, 10, 12, 14, 16, 17,
+        ]
+        .iter()
+        .map(|&r| f64::from(r))
+        .collect();
         let at = |alpha| tail_risk(&returns, alpha).unwrap();
-        assert_eq!(at(0.1), TailRisk { var: 2.0, cvar: 1.5 });
-        assert_eq!(at(0.25), TailRisk { var: 5.0, cvar: 3.0 });
-        assert_eq!(at(1.0), TailRisk { var: 20.0, cvar: 10.5 });
+        assert_eq!(
+            at(0.1),
+            TailRisk {
+                var: 2.0,
+                cvar: 1.5
+            }
+        );
+        assert_eq!(
+            at(0.25),
+            TailRisk {
+                var: 5.0,
+                cvar: 3.0
+            }
+        );
+        assert_eq!(
+            at(1.0),
+            TailRisk {
+                var: 20.0,
+                cvar: 10.5
+            }
+        );
         // 0.1 * 30 is 3.0000000000000004 in f64: still the 3 worst of 30.
         let thirty: Vec<f64> = (0..30).map(f64::from).collect();
-        assert_eq!(tail_risk(&thirty, 0.1).unwrap(), TailRisk { var: 2.0, cvar: 1.0 });
+        assert_eq!(
+            tail_risk(&thirty, 0.1).unwrap(),
+            TailRisk {
+                var: 2.0,
+                cvar: 1.0
+            }
+        );
         // Fewer episodes than 1/α: the worst one.
         let few = [-3.0, -1.0, -2.0];
-        assert_eq!(tail_risk(&few, 0.1).unwrap(), TailRisk { var: -3.0, cvar: -3.0 });
+        assert_eq!(
+            tail_risk(&few, 0.1).unwrap(),
+            TailRisk {
+                var: -3.0,
+                cvar: -3.0
+            }
+        );
         // Negative returns (Pendulum): 10 episodes at α = 0.3 take the 3 worst.
-        let pendulum = [-150.0, -900.0, -120.0, -300.0, -130.0, -1200.0, -140.0, -125.0, -600.0, -135.0];
+        let pendulum = [
+            -150.0, -900.0, -120.0, -300.0, -130.0, -1200.0, -140.0, -125.0, -600.0, -135.0,
+        ];
         let risk = tail_risk(&pendulum, 0.3).unwrap();
         assert_eq!(risk.var, -600.0);
         assert!((risk.cvar - (-900.0 - 1200.0 - 600.0) / 3.0).abs() < 1e-9);

@@ -106,12 +106,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn split_knob(knob: &str) -> anyhow::Result<(&str, &str)> {
-    knob.split_once('=').map(|(k, v)| (k.trim(), v.trim())).ok_or_else(|| {
-        anyhow::anyhow!(
-            "`{knob}`: expected key=value with key one of {}",
-            Knobs::KEYS.join(", ")
-        )
-    })
+    knob.split_once('=')
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{knob}`: expected key=value with key one of {}",
+                Knobs::KEYS.join(", ")
+            )
+        })
 }
 
 /// Parses `key=v1,v2,..`, checking every value on a copy of `knobs`.
@@ -139,7 +141,11 @@ fn set_knob(
     key: &str,
     value: &str,
 ) -> anyhow::Result<()> {
-    denoised.denoiser.knobs.set(key, value).map_err(anyhow::Error::msg)
+    denoised
+        .denoiser
+        .knobs
+        .set(key, value)
+        .map_err(anyhow::Error::msg)
 }
 
 fn describe(knobs: &Knobs) -> String {
