@@ -192,17 +192,17 @@ impl OfflineAlgo for CdsaConfig {
                 self.score_hidden
             ));
         }
-        if !(self.lr > 0.0) {
+        if self.lr.is_nan() || self.lr <= 0.0 {
             problems.push(format!("lr = {}: must be > 0", self.lr));
         }
-        if !(self.sigma_min > 0.0) {
+        if self.sigma_min.is_nan() || self.sigma_min <= 0.0 {
             problems.push(format!("sigma_min = {}: must be > 0", self.sigma_min));
         }
         for (name, max) in [
             ("sigma_max_state", self.sigma_max_state),
             ("sigma_max_action", self.sigma_max_action),
         ] {
-            if let Some(max) = max.filter(|m| !(*m > self.sigma_min)) {
+            if let Some(max) = max.filter(|m| m.is_nan() || *m <= self.sigma_min) {
                 problems.push(format!("{name} = {max}: must exceed sigma_min"));
             }
         }
