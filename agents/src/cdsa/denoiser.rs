@@ -53,19 +53,24 @@ impl Denoiser {
         })
     }
 
-    /// Wraps `base`, a policy acting in environment `base_env`, refusing in one line a base whose
-    /// observation or action shapes are not the ones this denoiser was trained on.
-    pub fn wrap<P: Policy>(self, base: P, base_env: &str) -> Result<Denoised<P>, RuntimeError> {
-        fits(&self.spec, base_env).map_err(|shapes| {
+    /// Refuses in one line an environment whose observation or action widths are not the ones
+    /// this denoiser was trained on.
+    pub fn check(&self, env: &str) -> Result<(), RuntimeError> {
+        fits(&self.spec, env).map_err(|shapes| {
             problem(
                 &self.checkpoint,
                 format!(
                     "this denoiser was trained on {} ({}-d observations, {}-d actions) and cannot \
-                     adjust a policy acting in {base_env} ({shapes})",
+                     adjust a policy acting in {env} ({shapes})",
                     self.env, self.spec.obs_dim, self.spec.act_dim
                 ),
             )
-        })?;
+        })
+    }
+
+    /// Wraps `base`, a policy acting in environment `base_env`, after [`Denoiser::check`].
+    pub fn wrap<P: Policy>(self, base: P, base_env: &str) -> Result<Denoised<P>, RuntimeError> {
+        self.check(base_env)?;
         Ok(Denoised {
             base,
             denoiser: self,

@@ -137,10 +137,14 @@ fn bad_denoiser_inputs_are_refused_in_one_line() {
     // A denoiser trained on Pendulum (3-d, 1-d) cannot adjust a MountainCar policy (2-d, 1-d).
     let base = SavedPolicy::open(&bc_dir, &device, false).unwrap();
     let denoiser = Denoiser::open(&cdsa_dir, &device).unwrap();
-    let err = denoiser.wrap(base.policy, "mountaincar").err().unwrap();
+    let err = denoiser
+        .wrap(base.policy, "mountaincar-continuous")
+        .err()
+        .unwrap();
     one_line(
         err.to_string(),
-        "cannot adjust a policy acting in mountaincar",
+        "trained on pendulum (3-d observations, 1-d actions) and cannot adjust a policy acting \
+         in mountaincar-continuous (2-d observations, 1-d actions)",
     );
 
     // A missing base checkpoint, at training and at evaluation time.

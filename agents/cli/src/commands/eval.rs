@@ -65,8 +65,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{}", summary(&saved.method, &env, &report));
         return Ok(ExitCode::SUCCESS);
     };
-    // Open the denoiser and check every knob before the first episode.
+    // Open the denoiser, check its shapes and every knob before the first episode.
     let mut denoiser = Denoiser::open(run, &device)?;
+    denoiser.check(&env)?;
     for knob in &args.knobs {
         let (key, value) = split_knob(knob)?;
         denoiser
