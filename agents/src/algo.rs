@@ -7,6 +7,7 @@
 
 use crate::agent::{ActionSpace, OfflineAgent};
 use crate::bc::BcConfig;
+use crate::cdsa::CdsaConfig;
 use crate::iql::IqlConfig;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo};
 use crate::odice::OdiceConfig;
@@ -85,6 +86,8 @@ offline_algos! {
     Odice(OdiceConfig),
     /// Behaviour cloning (the baseline).
     Bc(BcConfig),
+    /// CDSA: score-based denoising of a frozen base policy's actions.
+    Cdsa(CdsaConfig),
 }
 
 /// Everything needed to rebuild an agent from a checkpoint directory (`agent.json`).

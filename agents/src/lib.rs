@@ -24,6 +24,7 @@
 pub mod agent;
 pub mod algo;
 pub mod bc;
+pub mod cdsa;
 pub mod checkpoint;
 pub mod collect;
 pub mod config;

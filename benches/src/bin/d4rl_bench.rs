@@ -15,7 +15,8 @@ use std::time::Duration;
 #[command(name = "d4rl-bench", about = "Ember's offline-RL benchmark grid")]
 struct Args {
     /// Methods: algorithm names (configured from --configs DIR/<name>.toml when present,
-    /// otherwise the paper's defaults) or label=config.toml, comma-separated.
+    /// otherwise the paper's defaults), label=config.toml, or base+cdsa (CDSA's denoiser on the
+    /// base method's run of the same dataset and seed; the base joins the grid), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "odice,iql,td3bc")]
     algos: Vec<String>,
     /// Dataset files, or directories whose *.hdf5 files are all used, comma-separated.
@@ -95,6 +96,17 @@ fn grid_main(args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|spec| grid::Method::parse(spec, args.configs.as_deref()))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // A wrapper's base (`iql` of `iql+cdsa`) runs in the same grid: added before the wrapper
+    // when not listed.
+    let mut index = 0;
+    while index < methods.len() {
+        if let Some(base) = methods[index].base.clone()
+            && !methods.iter().any(|m| m.label == base)
+        {
+            methods.insert(index, grid::Method::parse(&base, args.configs.as_deref())?);
+        }
+        index += 1;
+    }
     for method in &mut methods {
         let config = &mut method.config;
         args.overrides.apply(&mut config.run, &mut config.eval);

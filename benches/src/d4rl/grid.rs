@@ -16,17 +16,37 @@ pub struct Method {
     pub label: String,
     /// Hyperparameters, budget and evaluation protocol.
     pub config: TrainConfig,
+    /// For a method that wraps a trained policy (`iql+cdsa`): the label of the base method,
+    /// whose run on the same dataset and seed is its frozen base.
+    pub base: Option<String>,
 }
 
 impl Method {
     /// Parses `name` (an algorithm, configured from `presets/<name>.toml` when that file exists,
-    /// otherwise with the paper's defaults) or `label=path/to/config.toml`.
+    /// otherwise with the paper's defaults), `label=path/to/config.toml`, or `base+wrapper`
+    /// (e.g. `iql+cdsa`: the wrapper, CDSA, applied to the base method's run of the same
+    /// dataset and seed).
     pub fn parse(spec: &str, presets: Option<&Path>) -> anyhow::Result<Self> {
+        if let Some((base, wrapper)) = spec.rsplit_once('+') {
+            check_label(base)?;
+            let method = Self::parse(wrapper, presets)?;
+            if !matches!(method.config.algo, AlgoConfig::Cdsa(_)) {
+                bail!(
+                    "`{spec}`: only a method that wraps a trained policy (cdsa) can follow `+`,                      as in iql+cdsa"
+                );
+            }
+            return Ok(Self {
+                label: spec.to_owned(),
+                base: Some(base.to_owned()),
+                ..method
+            });
+        }
         if let Some((label, path)) = spec.split_once('=') {
             check_label(label)?;
             return Ok(Self {
                 label: label.to_owned(),
                 config: TrainConfig::load(Path::new(path))?,
+                base: None,
             });
         }
         check_label(spec)?;
@@ -43,6 +63,7 @@ impl Method {
         Ok(Self {
             label: spec.to_owned(),
             config,
+            base: None,
         })
     }
 }
@@ -151,14 +172,26 @@ pub struct RunSpec {
     pub seed: u64,
     /// Device string.
     pub device: String,
+    /// Label of the base method this run wraps (`iql` for `iql+cdsa`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 impl RunSpec {
     /// `out/runs/<dataset>/<method>/s<seed>`.
     pub fn dir(&self, out: &Path) -> PathBuf {
+        self.method_dir(out, &self.method)
+    }
+
+    /// The run directory of the base method on the same dataset and seed, if this run wraps one.
+    pub fn base_dir(&self, out: &Path) -> Option<PathBuf> {
+        self.base.as_ref().map(|base| self.method_dir(out, base))
+    }
+
+    fn method_dir(&self, out: &Path, method: &str) -> PathBuf {
         out.join("runs")
             .join(&self.dataset)
-            .join(&self.method)
+            .join(method)
             .join(format!("s{}", self.seed))
     }
 }
@@ -271,4 +304,36 @@ pub fn hand_over(dir: &Path, pid: u32) -> anyhow::Result<()> {
 /// Drops the claim of a finished or failed run.
 pub fn release(dir: &Path) {
     std::fs::remove_file(dir.join(CLAIM_FILE)).ok();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `iql+cdsa` is CDSA wrapping the grid's IQL run of the same dataset and seed.
+    #[test]
+    fn wrapper_methods_name_their_base() {
+        let method = Method::parse("iql+cdsa", None).unwrap();
+        assert_eq!(method.label, "iql+cdsa");
+        assert_eq!(method.base.as_deref(), Some("iql"));
+        assert_eq!(method.config.algo.name(), "cdsa");
+        let err = Method::parse("iql+bc", None).unwrap_err().to_string();
+        assert!(err.contains("only a method that wraps"), "{err}");
+        let spec = RunSpec {
+            dataset: "d".into(),
+            dataset_path: "d.hdf5".into(),
+            expert: None,
+            env: "pendulum".into(),
+            method: method.label,
+            config: String::new(),
+            seed: 2,
+            device: "cpu".into(),
+            base: method.base,
+        };
+        let out = Path::new("out");
+        assert_eq!(spec.dir(out), Path::new("out/runs/d/iql+cdsa/s2"));
+        assert_eq!(spec.base_dir(out).unwrap(), Path::new("out/runs/d/iql/s2"));
+        // run_cell finds the output directory four levels above the run.
+        assert_eq!(spec.dir(out).ancestors().nth(4).unwrap(), out);
+    }
 }

@@ -54,6 +54,7 @@ impl Grid {
                         config: method.config.to_toml(),
                         seed,
                         device: self.device.clone(),
+                        base: method.base.clone(),
                     });
                 }
             }
@@ -93,12 +94,35 @@ impl Grid {
             ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs {msg}")
                 .expect("static template"),
         );
-        let mut queue = todo.into_iter();
+        let mut pending: Vec<&RunSpec> = todo;
         let mut running: Vec<(PathBuf, Child)> = Vec::new();
         let mut failures = Vec::new();
         loop {
             while running.len() < self.jobs.max(1) {
-                let Some(spec) = queue.next() else { break };
+                // The first cell whose base run (if it wraps one) is finished; a cell whose base
+                // can no longer finish here fails.
+                let mut next = None;
+                let mut index = 0;
+                while index < pending.len() {
+                    match self.base_status(pending[index], &pending, &running) {
+                        BaseStatus::Ready => {
+                            next = Some(pending.remove(index));
+                            break;
+                        }
+                        BaseStatus::Waiting => index += 1,
+                        BaseStatus::Failed(base) => {
+                            let spec = pending.remove(index);
+                            let message = format!("base run {} did not finish", base.display());
+                            bar.println(format!(
+                                "FAILED {}: {message}",
+                                spec.dir(&self.out).display()
+                            ));
+                            failures.push((spec.dir(&self.out), message));
+                            bar.inc(1);
+                        }
+                    }
+                }
+                let Some(spec) = next else { break };
                 let dir = spec.dir(&self.out);
                 if !grid::claim(&dir, std::process::id(), self.stale_after)? {
                     bar.inc(1);
@@ -119,7 +143,7 @@ impl Grid {
                 grid::hand_over(&dir, child.id())?;
                 running.push((dir, child));
             }
-            if running.is_empty() {
+            if running.is_empty() && pending.is_empty() {
                 break;
             }
             bar.set_message(format!("running: {}", self.names(&running)));
@@ -145,6 +169,27 @@ impl Grid {
         }
         bar.finish_and_clear();
         Ok(failures)
+    }
+
+    /// Whether `spec`'s base run (if it wraps one) is finished, may still finish (queued here,
+    /// running here or on another machine), or cannot.
+    fn base_status(
+        &self,
+        spec: &RunSpec,
+        pending: &[&RunSpec],
+        running: &[(PathBuf, Child)],
+    ) -> BaseStatus {
+        let Some(base) = spec.base_dir(&self.out) else {
+            return BaseStatus::Ready;
+        };
+        let queued = pending.iter().any(|p| p.dir(&self.out) == base)
+            || running.iter().any(|(dir, _)| *dir == base);
+        match grid::state(&base, self.stale_after) {
+            CellState::Finished => BaseStatus::Ready,
+            CellState::Running => BaseStatus::Waiting,
+            CellState::Open if queued => BaseStatus::Waiting,
+            CellState::Open => BaseStatus::Failed(base),
+        }
     }
 
     fn names(&self, running: &[(PathBuf, Child)]) -> String {
@@ -174,6 +219,16 @@ impl Grid {
         }
         Ok(out)
     }
+}
+
+/// Where the base run of a cell stands.
+enum BaseStatus {
+    /// No base, or its run is finished.
+    Ready,
+    /// Its run is queued or running.
+    Waiting,
+    /// Its run failed or is not in the grid: the directory it should be in.
+    Failed(PathBuf),
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

@@ -54,6 +54,9 @@ pub struct Cell {
     pub last: Stat,
     /// Score of the best evaluation of each run, over seeds.
     pub best: Stat,
+    /// CVaR (α = 0.1) of the last evaluation's episodes, over seeds, on the score's scale (when
+    /// every run logged it).
+    pub cvar: Option<Stat>,
     /// Whether scores are D4RL-normalised (otherwise raw returns).
     pub normalized: bool,
     /// Mean wall-clock seconds per run.
@@ -93,12 +96,17 @@ impl Report {
                 let (Some(last), Some(best)) = (Stat::of(&last), Stat::of(&best)) else {
                     continue;
                 };
+                let cvar: Option<Vec<f64>> = mine
+                    .iter()
+                    .map(|r| r.last().and_then(|e| e.cvar()))
+                    .collect();
                 cells.push(Cell {
                     dataset: dataset.clone(),
                     method: method.clone(),
                     seeds: mine.iter().map(|r| r.spec.seed).collect(),
                     last,
                     best,
+                    cvar: cvar.as_deref().and_then(Stat::of),
                     normalized: mine
                         .iter()
                         .all(|r| r.evaluations.iter().all(|e| e.normalized.is_some())),
@@ -143,7 +151,8 @@ impl Report {
         let raw = self.cells.iter().any(|c| !c.normalized);
         let _ = writeln!(
             s,
-            "Score of the last evaluation, mean ± std over seeds (best evaluation in brackets). {}\n",
+            "Score of the last evaluation, mean ± std over seeds (best evaluation in brackets; \
+             CVaR: mean of the worst 10 % of the last evaluation's episodes). {}\n",
             if raw {
                 "Cells marked * are raw returns (no reference scores); the rest are normalised \
                  with each file's reference scores (100 × (return − min) / (max − min))."
@@ -160,10 +169,11 @@ impl Report {
                 .iter()
                 .map(|m| match self.cell(dataset, m) {
                     Some(c) => format!(
-                        "{}{} ({}) n={}",
+                        "{}{} ({}){} n={}",
                         c.last,
                         if c.normalized { "" } else { "*" },
                         c.best,
+                        c.cvar.map_or(String::new(), |cvar| format!(" CVaR {cvar}")),
                         c.seeds.len()
                     ),
                     None => "—".into(),
@@ -188,12 +198,13 @@ impl Report {
     /// The cells as CSV.
     pub fn csv(&self) -> String {
         let mut s = String::from(
-            "dataset,method,seeds,last_mean,last_std,best_mean,best_std,normalized,wall_s\n",
+            "dataset,method,seeds,last_mean,last_std,best_mean,best_std,normalized,wall_s,\
+             cvar_mean,cvar_std\n",
         );
         for c in &self.cells {
             let _ = writeln!(
                 s,
-                "{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.1}",
+                "{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.1},{},{}",
                 c.dataset,
                 c.method,
                 c.seeds.len(),
@@ -202,7 +213,9 @@ impl Report {
                 c.best.mean,
                 c.best.std,
                 c.normalized,
-                c.wall_s
+                c.wall_s,
+                c.cvar.map_or(String::new(), |s| format!("{:.3}", s.mean)),
+                c.cvar.map_or(String::new(), |s| format!("{:.3}", s.std)),
             );
         }
         s
@@ -294,6 +307,7 @@ mod tests {
                 config: String::new(),
                 seed,
                 device: "cpu".into(),
+                base: None,
             },
             evaluations: scores
                 .iter()
@@ -303,6 +317,8 @@ mod tests {
                     return_mean: s,
                     return_std: 0.0,
                     normalized: Some(s),
+                    return_cvar: None,
+                    normalized_cvar: None,
                 })
                 .collect(),
             wall_s: 1.0,

@@ -48,6 +48,12 @@ pub fn run_cell(dir: &Path) -> anyhow::Result<()> {
     let mut config: TrainConfig = toml::from_str(&spec.config)
         .with_context(|| format!("{}: invalid configuration", job_path.display()))?;
     config.run.progress = false;
+    // The grid's output directory is four levels up: <out>/runs/<dataset>/<method>/s<seed>.
+    let out = dir.ancestors().nth(4).unwrap_or(dir);
+    let base = spec.base_dir(out);
+    if let Some(base) = base.as_ref().filter(|b| !b.join(RESULT_FILE).exists()) {
+        anyhow::bail!("base run {} has not finished", base.display());
+    }
     let start = Instant::now();
     train(&TrainJob {
         config,
@@ -57,7 +63,7 @@ pub fn run_cell(dir: &Path) -> anyhow::Result<()> {
         device: spec.device.clone(),
         seed: spec.seed,
         run_dir: dir.to_path_buf(),
-        base: None,
+        base,
     })?;
     let evaluations = MetricsLog::evaluations(dir)?;
     let result = RunResult {

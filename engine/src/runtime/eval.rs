@@ -1,6 +1,7 @@
 //! What one periodic evaluation returns: any [`Evaluation`] becomes a row of `eval.csv`;
 //! [`EvalReport`] is the return-based kind that control tasks use.
 
+use super::risk::{RISK_ALPHA, TailRisk, tail_risk};
 use crate::MetricsRow;
 use serde::{Deserialize, Serialize};
 
@@ -36,16 +37,36 @@ impl EvalReport {
         let n = self.returns.len().max(1) as f64;
         (self.returns.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / n).sqrt()
     }
+
+    /// VaR and CVaR of the episode returns at [`RISK_ALPHA`] (`None` without episodes).
+    pub fn risk(&self) -> Option<TailRisk> {
+        tail_risk(&self.returns, RISK_ALPHA)
+    }
+
+    /// VaR and CVaR of the normalised episode scores at [`RISK_ALPHA`], when reference scores
+    /// are known.
+    pub fn normalized_risk(&self) -> Option<TailRisk> {
+        tail_risk(self.normalized_returns.as_deref()?, RISK_ALPHA)
+    }
 }
 
 impl Evaluation for EvalReport {
-    /// `return_mean`, `return_std`, and `normalized_score` when reference scores are known.
+    /// `return_mean`, `return_std`, the returns' `return_var` and `return_cvar` (α = 0.1), and
+    /// `normalized_score`, `normalized_var`, `normalized_cvar` when reference scores are known.
     fn row(&self) -> MetricsRow {
         let mut row = MetricsRow::new();
         row.insert("return_mean".into(), self.mean());
         row.insert("return_std".into(), self.std());
+        if let Some(risk) = self.risk() {
+            row.insert("return_var".into(), risk.var);
+            row.insert("return_cvar".into(), risk.cvar);
+        }
         if let Some(score) = self.normalized {
             row.insert("normalized_score".into(), score);
+        }
+        if let Some(risk) = self.normalized_risk() {
+            row.insert("normalized_var".into(), risk.var);
+            row.insert("normalized_cvar".into(), risk.cvar);
         }
         row
     }

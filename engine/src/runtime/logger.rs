@@ -82,12 +82,26 @@ pub struct EvalPoint {
     pub return_std: f64,
     /// Normalised score of the mean return, when the dataset has reference scores.
     pub normalized: Option<f64>,
+    /// CVaR (α = 0.1) of the episode returns, when logged (runs before it was added lack it).
+    #[serde(default)]
+    pub return_cvar: Option<f64>,
+    /// CVaR (α = 0.1) of the normalised episode scores, when reference scores are known.
+    #[serde(default)]
+    pub normalized_cvar: Option<f64>,
 }
 
 impl EvalPoint {
     /// The score tables report: normalised when known, the raw return otherwise.
     pub fn score(&self) -> f64 {
         self.normalized.unwrap_or(self.return_mean)
+    }
+
+    /// The CVaR the score tables report, on the scale of [`EvalPoint::score`].
+    pub fn cvar(&self) -> Option<f64> {
+        match self.normalized {
+            Some(_) => self.normalized_cvar,
+            None => self.return_cvar,
+        }
     }
 }
 
@@ -122,6 +136,8 @@ impl MetricsLog {
                     return_mean,
                     return_std: number("return_std").unwrap_or(0.0),
                     normalized: number("normalized_score"),
+                    return_cvar: number("return_cvar"),
+                    normalized_cvar: number("normalized_cvar"),
                 },
             );
         }

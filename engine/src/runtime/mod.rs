@@ -5,10 +5,12 @@ mod checkpoint;
 mod error;
 mod eval;
 mod logger;
+mod risk;
 mod run;
 
 pub use checkpoint::Checkpoints;
 pub use error::RuntimeError;
 pub use eval::{EvalReport, Evaluation};
 pub use logger::{EvalPoint, MetricsLog};
+pub use risk::{RISK_ALPHA, TailRisk, tail_risk};
 pub use run::{Learner, RunConfig, RunSummary, train};

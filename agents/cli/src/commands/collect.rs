@@ -36,6 +36,10 @@ pub struct Args {
     /// Probability of a uniform random action instead of the policy's.
     #[arg(long, default_value_t = 0.0)]
     epsilon: f64,
+    /// A CDSA run (`ember train --algo cdsa`) whose denoiser adjusts the checkpoint policy's
+    /// actions (base + CDSA).
+    #[arg(long)]
+    denoiser: Option<PathBuf>,
     /// Device for a checkpoint policy.
     #[arg(long, default_value = "cpu")]
     device: String,
@@ -67,9 +71,16 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
                 SavedPolicy::open(Path::new(path), &device, args.sample).with_context(|| {
                     format!("--policy {path}: not `random`, `scripted`, or a loadable checkpoint")
                 })?;
+            let saved = match &args.denoiser {
+                Some(run) => saved.denoised(run, &device)?,
+                None => saved,
+            };
             (Behaviour::Policy(saved.policy), saved.method)
         }
     };
+    if args.denoiser.is_some() && matches!(behaviour, Behaviour::Random | Behaviour::Scripted(_)) {
+        bail!("--denoiser needs a checkpoint as --policy");
+    }
     if args.sample && matches!(behaviour, Behaviour::Random | Behaviour::Scripted(_)) {
         bail!("--sample needs a SAC checkpoint as --policy");
     }

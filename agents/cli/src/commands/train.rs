@@ -1,8 +1,10 @@
-//! `ember train --algo iql|td3bc|odice|bc --dataset F [--expert F [--imitation paper|
+//! `ember train --algo iql|td3bc|odice|bc|cdsa [--base CKPT] --dataset F [--expert F [--imitation paper|
 //! discriminator]] --env ENV [--device D] [--config C] [--steps N] [--seed S]`.
 
 use crate::run_args::{RunArgs, configure};
+use ember::algo::AlgoConfig;
 use ember::config::TrainConfig;
+use ember::engine::runtime::RISK_ALPHA;
 use ember::imitation::ImitationMode;
 use ember::train::{TrainJob, train};
 use std::path::PathBuf;
@@ -10,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Algorithm: iql, td3bc, odice or bc (may be omitted when --config names it).
+    /// Algorithm: iql, td3bc, odice, bc or cdsa (may be omitted when --config names it).
     #[arg(long)]
     algo: Option<String>,
     /// D4RL HDF5 file or Minari dataset directory (may be omitted in the paper imitation
@@ -34,6 +36,10 @@ pub struct Args {
     config: Option<PathBuf>,
     #[command(flatten)]
     run: RunArgs,
+    /// A trained checkpoint or run directory the method wraps as its frozen base policy (CDSA:
+    /// its evaluations then score base + CDSA; without one, CDSA adjusts the box's centre).
+    #[arg(long)]
+    base: Option<PathBuf>,
     /// Run directory; defaults to runs/<algo>-<dataset>-s<seed>. An existing run resumes.
     #[arg(long)]
     run_dir: Option<PathBuf>,
@@ -44,6 +50,12 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     args.run.apply(&mut config.run, &mut config.eval, quiet);
     if let Some(mode) = args.imitation {
         config.imitation.mode = mode;
+    }
+    if args.base.is_some() && !matches!(config.algo, AlgoConfig::Cdsa(_)) {
+        anyhow::bail!(
+            "--base is for methods that wrap a trained policy (cdsa), not {}",
+            config.algo.name()
+        );
     }
     let paper = args.expert.is_some() && config.imitation.mode == ImitationMode::Paper;
     let dataset = match (args.dataset, &args.expert) {
@@ -68,7 +80,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
         device: args.run.device,
         seed: args.run.seed,
         run_dir,
-        base: None,
+        base: args.base,
     };
     let outcome = train(&job)?;
     println!("run directory: {}", job.run_dir.display());
@@ -83,6 +95,9 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
             report.mean(),
             report.std()
         );
+        if let Some(risk) = report.risk() {
+            print!(", CVaR_{RISK_ALPHA} {:.1}", risk.cvar);
+        }
         match report.normalized {
             Some(score) => println!(", normalized score {score:.1}"),
             None => println!(" (no reference scores for this dataset)"),
