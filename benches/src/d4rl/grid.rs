@@ -32,7 +32,7 @@ impl Method {
             let method = Self::parse(wrapper, presets)?;
             if !matches!(method.config.algo, AlgoConfig::Cdsa(_)) {
                 bail!(
-                    "`{spec}`: only a method that wraps a trained policy (cdsa) can follow `+`,                      as in iql+cdsa"
+                    "`{spec}`: only a method that wraps a trained policy (cdsa) can follow `+`, as in iql+cdsa"
                 );
             }
             return Ok(Self {

@@ -62,17 +62,32 @@ impl Grid {
         Ok(specs)
     }
 
+    /// The cells of this process's shard, in grid order. A wrapper's cell (`iql+cdsa`) goes to
+    /// the shard of its base's cell, which it waits for.
+    pub fn shard_specs(&self) -> anyhow::Result<Vec<RunSpec>> {
+        let all = self.specs()?;
+        let position_of = |dir: &Path| all.iter().position(|s| s.dir(&self.out) == dir);
+        let anchors: Vec<usize> = (0..all.len())
+            .map(|i| {
+                all[i]
+                    .base_dir(&self.out)
+                    .and_then(|base| position_of(&base))
+                    .unwrap_or(i)
+            })
+            .collect();
+        Ok(all
+            .into_iter()
+            .zip(anchors)
+            .filter(|(_, anchor)| self.shard.holds(*anchor))
+            .map(|(spec, _)| spec)
+            .collect())
+    }
+
     /// Runs every open cell of this process's shard (up to `jobs` child processes at once),
     /// skipping finished cells and those another process holds. Returns the failures as (run
     /// directory, message).
     pub fn run(&self, exe: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-        let specs: Vec<RunSpec> = self
-            .specs()?
-            .into_iter()
-            .enumerate()
-            .filter(|(position, _)| self.shard.holds(*position))
-            .map(|(_, spec)| spec)
-            .collect();
+        let specs = self.shard_specs()?;
         let todo: Vec<&RunSpec> = specs
             .iter()
             .filter(|s| grid::state(&s.dir(&self.out), self.stale_after) == CellState::Open)
@@ -233,4 +248,44 @@ enum BaseStatus {
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapper_cell_runs_in_its_base_cells_shard() {
+        let methods: Vec<Method> = ["iql", "td3bc", "iql+cdsa"]
+            .iter()
+            .map(|m| Method::parse(m, None).unwrap())
+            .collect();
+        let grid = |shard: &str| Grid {
+            methods: methods.clone(),
+            datasets: vec![DatasetEntry {
+                name: "d".into(),
+                path: PathBuf::from("d.hdf5"),
+                env: "pendulum".into(),
+            }],
+            expert: None,
+            seeds: vec![0, 1],
+            device: "cpu".into(),
+            out: PathBuf::from("out"),
+            jobs: 1,
+            stale_after: Duration::from_secs(60),
+            shard: shard.parse().unwrap(),
+        };
+        let cells = |shard: &str| -> Vec<String> {
+            grid(shard)
+                .shard_specs()
+                .unwrap()
+                .iter()
+                .map(|s| format!("{}/s{}", s.method, s.seed))
+                .collect()
+        };
+        // Grid order: iql s0, iql s1, td3bc s0, td3bc s1, iql+cdsa s0, iql+cdsa s1.
+        assert_eq!(cells("0/2"), ["iql/s0", "td3bc/s0", "iql+cdsa/s0"]);
+        assert_eq!(cells("1/2"), ["iql/s1", "td3bc/s1", "iql+cdsa/s1"]);
+        assert_eq!(cells("0/1").len(), 6);
+    }
 }

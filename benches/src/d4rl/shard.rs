@@ -6,7 +6,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Slice `index` of `count`: the cells whose position in the grid's dataset-major order is
-/// `index` modulo `count` (round robin, so every shard gets a share of each dataset).
+/// `index` modulo `count` (round robin, so every shard gets a share of each dataset); a cell
+/// that wraps another method's run (`iql+cdsa`) goes with its base's cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// This shard, in `0..count`.
