@@ -78,3 +78,33 @@ impl Evaluation for EvalReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every evaluation row carries VaR and CVaR (α = 0.1) of the returns, and of the normalised
+    /// scores when there are any: 10 episodes, so both are the worst one.
+    #[test]
+    fn rows_carry_the_tail_risk() {
+        let returns: Vec<f64> = (1..=10).map(|r| f64::from(r) * 10.0).collect();
+        let normalized: Vec<f64> = returns.iter().map(|r| r / 2.0).collect();
+        let report = EvalReport {
+            returns,
+            normalized: Some(27.5),
+            normalized_returns: Some(normalized),
+        };
+        let row = report.row();
+        assert_eq!(row["return_var"], 10.0);
+        assert_eq!(row["return_cvar"], 10.0);
+        assert_eq!(row["normalized_var"], 5.0);
+        assert_eq!(row["normalized_cvar"], 5.0);
+        let raw = EvalReport {
+            normalized: None,
+            normalized_returns: None,
+            ..report
+        };
+        let row = raw.row();
+        assert!(row.contains_key("return_cvar") && !row.contains_key("normalized_cvar"));
+    }
+}
