@@ -21,7 +21,6 @@ use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::activation::softplus;
 use ember_engine::burn::tensor::{Device, Tensor, TensorData};
-use ember_engine::nn::MlpConfig;
 use ember_engine::optim::adam;
 use ember_engine::runtime::RuntimeError;
 use rand::rngs::StdRng;
@@ -121,10 +120,8 @@ impl OnlineGail {
         };
         let disc = Discriminator::new(shape, &device, &mut ctx.rng);
         let td3 = Td3::new(
-            &MlpConfig::layers(spec.obs_dim, &config.actor_hidden, spec.act_dim)
-                .with_layer_norm(config.layer_norm),
-            &MlpConfig::layers(spec.obs_dim + spec.act_dim, &config.critic_hidden, 1)
-                .with_layer_norm(config.layer_norm),
+            &config.actor_mlp(&spec),
+            &config.critic_mlp(&spec),
             config.adam_eps,
             &device,
         );

@@ -2,8 +2,9 @@
 //! the official complete-history repository, B.9), with the one-sided penalty of run_003–006.
 
 use super::{OnlineGail, Penalty, PenaltySettings};
-use crate::agent::ActionKind;
+use crate::agent::{ActionKind, Spec};
 use crate::online::{OnlineAgent, OnlineAlgo, OnlineContext};
+use ember_engine::nn::MlpConfig;
 use ember_engine::optim::{ADAM_EPS, adam_eps_problem};
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,18 @@ impl Default for GailConfig {
 }
 
 impl GailConfig {
+    /// The actor's network: `[obs_dim, actor_hidden.., act_dim]`, LayerNorm as configured.
+    pub fn actor_mlp(&self, spec: &Spec) -> MlpConfig {
+        MlpConfig::layers(spec.obs_dim, &self.actor_hidden, spec.act_dim)
+            .with_layer_norm(self.layer_norm)
+    }
+
+    /// The critics' network: `[obs_dim + act_dim, critic_hidden.., 1]`.
+    pub fn critic_mlp(&self, spec: &Spec) -> MlpConfig {
+        MlpConfig::layers(spec.obs_dim + spec.act_dim, &self.critic_hidden, 1)
+            .with_layer_norm(self.layer_norm)
+    }
+
     /// The penalty settings.
     pub fn penalty_settings(&self) -> PenaltySettings {
         PenaltySettings {

@@ -141,15 +141,25 @@ impl Discriminator {
 
     /// Logits `[B, 1]` of (state, action) rows.
     pub fn logits(&self, states: Tensor<2>, actions: Tensor<2>) -> Tensor<2> {
-        self.run(states, actions, false).logits
+        self.run(states, actions, false).0
     }
 
     /// Logits and the analytic input-gradient ∇ₓD.
     pub fn forward(&self, states: Tensor<2>, actions: Tensor<2>) -> Forward {
-        self.run(states, actions, true)
+        let (logits, input_grad) = self.run(states, actions, true);
+        Forward {
+            logits,
+            input_grad: input_grad.expect("asked for the gradient"),
+        }
     }
 
-    fn run(&self, states: Tensor<2>, actions: Tensor<2>, with_grad: bool) -> Forward {
+    /// Logits, and ∇ₓD when `with_grad`.
+    fn run(
+        &self,
+        states: Tensor<2>,
+        actions: Tensor<2>,
+        with_grad: bool,
+    ) -> (Tensor<2>, Option<Tensor<2>>) {
         let (mut x, mask) = self.input(states, actions);
         let weights = self.weights();
         let last = weights.len() - 1;
@@ -173,20 +183,18 @@ impl Discriminator {
             }
         }
         let logits = x;
-        let input_grad = if with_grad {
-            // δ = ∂D/∂(layer input), from the head down: δ ← (δ Wᵀ) ⊙ φ'(z) ...
-            let batch = logits.dims()[0];
-            let head = weights[last].0.clone().transpose(); // [1, h_last]
-            let mut delta = head.repeat_dim(0, batch);
-            for i in (0..last).rev() {
-                delta = delta * derivs[i].clone();
-                delta = delta.matmul(weights[i].0.clone().transpose());
-            }
-            delta * mask
-        } else {
-            mask.zeros_like()
-        };
-        Forward { logits, input_grad }
+        if !with_grad {
+            return (logits, None);
+        }
+        // δ = ∂D/∂(layer input), from the head down: δ ← (δ ⊙ φ'(z)) Wᵀ.
+        let batch = logits.dims()[0];
+        let head = weights[last].0.clone().transpose(); // [1, h_last]
+        let mut delta = head.repeat_dim(0, batch);
+        for i in (0..last).rev() {
+            delta = delta * derivs[i].clone();
+            delta = delta.matmul(weights[i].0.clone().transpose());
+        }
+        (logits, Some(delta * mask))
     }
 }
 

@@ -23,14 +23,15 @@
 //!
 //! Files: `config` the hyperparameters, [`discriminator`] D, its input-gradient, penalties and
 //! reward, [`spectral`] the power iteration, [`replay`] the n-step replay with absorbing states,
-//! [`demos`] the expert set, `agent` the online agent, `job` `ember imitate` with its BC
-//! baseline.
+//! [`demos`] the expert set, `agent` the online agent, `policy` a checkpoint's actor reopened,
+//! `job` `ember imitate` with its BC baseline.
 
 mod agent;
 mod config;
 pub mod demos;
 pub mod discriminator;
 mod job;
+mod policy;
 pub mod replay;
 pub mod spectral;
 
@@ -38,3 +39,4 @@ pub use agent::{GailCard, OnlineGail};
 pub use config::GailConfig;
 pub use discriminator::{Discriminator, Penalty, PenaltySettings};
 pub use job::{ImitateJob, ImitateOutcome, imitate};
+pub use policy::GailPolicy;

@@ -7,8 +7,10 @@
 
 use ember::collect::{Behaviour, CollectOptions, collect};
 use ember::config::ConfigFile;
+use ember::evaluate::evaluate_policy;
 use ember::gail::{ImitateJob, imitate};
 use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob};
+use ember::saved_policy::SavedPolicy;
 use ember_tests::workspace_path;
 use std::path::{Path, PathBuf};
 
@@ -105,9 +107,23 @@ fn gail_resumes_with_its_replay_and_discriminator() {
     let first = imitate(&job(config.clone(), &run_dir, 0)).unwrap();
     assert_eq!((first.gail.env_steps, first.gail.updates), (160, 60));
     config.run.steps = 90;
+    let config_seed_offset = config.eval.seed_offset;
     let second = imitate(&job(config, &run_dir, 0)).unwrap();
     assert_eq!((second.gail.env_steps, second.gail.updates), (190, 30));
-    let checkpoint = second.gail.summary.checkpoint.unwrap();
+    let checkpoint = second.gail.summary.checkpoint.clone().unwrap();
+    // The checkpoint's actor reopens as the policy `ember eval` runs, scoring what the run did.
+    let cpu = ember::engine::parse_device("cpu").unwrap();
+    let mut saved = SavedPolicy::open(&run_dir, &cpu, false).unwrap();
+    assert_eq!(saved.method, "gail");
+    let eval_seed = config_seed_offset;
+    let reopened = evaluate_policy(&mut saved.policy, "pendulum", 1, eval_seed, None)
+        .unwrap()
+        .mean();
+    let reported = second.gail.summary.last().unwrap().mean();
+    assert!(
+        (reopened - reported).abs() < 1e-3,
+        "{reopened} vs {reported}"
+    );
     for file in [
         "gail.json",
         "nets.bpk",
