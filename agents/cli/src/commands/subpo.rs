@@ -219,25 +219,18 @@ mod tests {
 
     fn run_line(dir: &std::path::Path, extra: &[&str]) -> anyhow::Result<ExitCode> {
         let dir = dir.to_str().unwrap();
-        let mut line = vec!["subpo", "--run-dir", dir, "--batch", "4", "--steps", "2"];
+        let mut line = vec!["subpo", "--run-dir", dir, "--batch", "4"];
         line.extend_from_slice(extra);
         run(Subpo::try_parse_from(line).unwrap().args, true)
     }
 
-    /// A tiny run writes its curves, trajectories and pictures.
+    /// A tiny run writes its curves, trajectories and pictures; the same command with more
+    /// epochs resumes it.
     #[test]
-    fn a_run_writes_curves_paths_and_pictures() {
+    fn a_run_writes_curves_paths_and_pictures_and_resumes() {
         let dir = tempfile::tempdir().unwrap();
-        let extra = [
-            "--env",
-            "coverage",
-            "--size",
-            "5x6",
-            "--horizon",
-            "6",
-            "--start",
-            "1,1",
-        ];
+        let mut extra = vec!["--env", "coverage", "--size", "5x6", "--horizon", "6"];
+        extra.extend(["--start", "1,1", "--checkpoint-every", "1", "--steps", "2"]);
         run_line(dir.path(), &extra).unwrap();
         for file in [
             "train.csv",
@@ -254,6 +247,11 @@ mod tests {
             "{train}"
         );
         assert_eq!(train.lines().count(), 3);
+        *extra.last_mut().unwrap() = "3";
+        run_line(dir.path(), &extra).unwrap();
+        let train = std::fs::read_to_string(dir.path().join("train.csv")).unwrap();
+        let steps: Vec<&str> = train.lines().skip(1).map(|l| &l[..1]).collect();
+        assert_eq!(steps, ["1", "2", "3"]);
     }
 
     /// Unknown env, instance out of range, H = 0 and a weight file of the wrong shape are
