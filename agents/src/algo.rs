@@ -5,12 +5,14 @@
 //! is one line of [`offline_algos!`], which derives the tagged config enum (the file format:
 //! `[algo] algo = "name"`) and the dispatch to the method.
 
-use crate::agent::{ActionSpace, OfflineAgent};
+use crate::agent::{ActionSpace, EpisodePolicy, OfflineAgent};
 use crate::bc::BcConfig;
 use crate::iql::IqlConfig;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo};
 use crate::odice::OdiceConfig;
 use crate::td3bc::Td3BcConfig;
+use crate::trajdiff::TrajDiffConfig;
+use ember_datasets::SegmentOptions;
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
@@ -65,6 +67,11 @@ macro_rules! offline_algos {
                 match self { $(Self::$variant(c) => c.data_prep(),)* }
             }
 
+            /// The episode windows the method trains on, `None` for single transitions.
+            pub fn segments(&self) -> Option<SegmentOptions> {
+                match self { $(Self::$variant(c) => c.segments(),)* }
+            }
+
             /// Builds a fresh agent.
             pub fn build(
                 &self,
@@ -85,6 +92,40 @@ offline_algos! {
     Odice(OdiceConfig),
     /// Behaviour cloning (the baseline).
     Bc(BcConfig),
+    /// Trajectory Diffuser (autoregressive drafter + few-step diffusion refiner).
+    Trajdiff(TrajDiffConfig),
+}
+
+impl AlgoConfig {
+    /// A copy with `overrides` (`key`, `value` as in a config file's `[algo]` table, e.g.
+    /// `("planner", "dd")`; a value that is not TOML is taken as a string) applied and
+    /// validated; the error names the key or the problem in one line.
+    pub fn with_overrides(&self, overrides: &[(String, String)]) -> Result<Self, String> {
+        if overrides.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut table = toml::Value::try_from(self).map_err(|e| e.to_string())?;
+        for (key, value) in overrides {
+            let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.clone()));
+            if key == "algo" {
+                return Err("`algo` cannot be overridden: it names the trained method".into());
+            }
+            table
+                .as_table_mut()
+                .expect("a config serialises to a table")
+                .insert(key.clone(), parsed);
+        }
+        let config: Self = table.try_into().map_err(|e: toml::de::Error| {
+            format!("{} override: {}", self.name(), e.message().trim())
+        })?;
+        config
+            .validate()
+            .map_err(|e| format!("invalid {} override: {e}", self.name()))?;
+        Ok(config)
+    }
 }
 
 /// Everything needed to rebuild an agent from a checkpoint directory (`agent.json`).
@@ -115,8 +156,23 @@ impl AgentCard {
         dir: &Path,
         device: &Device,
     ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
+        Self::open_with(dir, device, &[])
+    }
+
+    /// Like [`AgentCard::open`], with hyperparameters that only change how the trained agent
+    /// acts overridden first ([`AlgoConfig::with_overrides`], e.g. Trajectory Diffuser's
+    /// `planner`).
+    pub fn open_with(
+        dir: &Path,
+        device: &Device,
+        overrides: &[(String, String)],
+    ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
         let dir = crate::checkpoint::resolve_checkpoint(dir, &[Self::FILE])?;
-        let card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
+        let mut card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
+        card.config = card
+            .config
+            .with_overrides(overrides)
+            .map_err(|e| crate::checkpoint::problem(&dir, e))?;
         let ctx = BuildContext {
             base: card.base.clone(),
             ..BuildContext::new(card.spec.clone(), card.run_steps, device)
@@ -131,6 +187,13 @@ impl OfflineAgent for Box<dyn OfflineAgent> {
     fn update(&mut self, batch: &ember_engine::Batch, step: usize) -> ember_engine::Metrics {
         (**self).update(batch, step)
     }
+    fn update_segments(
+        &mut self,
+        batch: &ember_engine::SegmentBatch,
+        step: usize,
+    ) -> ember_engine::Metrics {
+        (**self).update_segments(batch, step)
+    }
     fn batch_size(&self) -> usize {
         (**self).batch_size()
     }
@@ -139,6 +202,18 @@ impl OfflineAgent for Box<dyn OfflineAgent> {
     }
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
         (**self).load(dir)
+    }
+}
+
+impl EpisodePolicy for Box<dyn OfflineAgent> {
+    fn reset(&mut self, slot: usize) {
+        (**self).reset(slot)
+    }
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        (**self).act_in(slots, observations)
+    }
+    fn observe_reward(&mut self, slot: usize, reward: f64) {
+        (**self).observe_reward(slot, reward)
     }
 }
 

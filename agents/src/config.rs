@@ -168,6 +168,7 @@ mod tests {
             AlgoConfig::Td3bc(c) => c.adam_eps,
             AlgoConfig::Odice(c) => c.adam_eps,
             AlgoConfig::Bc(c) => c.adam_eps,
+            AlgoConfig::Trajdiff(c) => c.adam_eps,
         };
         for name in AlgoConfig::NAMES {
             assert_eq!(eps(&AlgoConfig::by_name(name).unwrap()), 1e-8, "{name}");

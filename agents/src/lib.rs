@@ -45,6 +45,7 @@ pub mod segments;
 pub mod suite;
 pub mod td3bc;
 pub mod train;
+pub mod trajdiff;
 
 pub use agent::{ActionBounds, EpisodePolicy, OfflineAgent, OfflineLearner, Policy, Spec};
 pub use ember_datasets as datasets;

@@ -2,7 +2,8 @@
 //! `ember collect --policy` run. Offline agents (`agent.json`) and SAC snapshots (`sac.json`)
 //! are told apart by their card.
 
-use crate::agent::Policy;
+use crate::agent::{EpisodePolicy, OfflineAgent, Policy};
+use crate::collect::Behaviour;
 use crate::algo::AgentCard;
 use crate::checkpoint::{problem, resolve_checkpoint};
 use crate::sac::{SacCard, SacPolicy};
@@ -19,7 +20,50 @@ pub struct SavedPolicy {
     /// Dataset an offline agent was trained on (its reference scores normalise returns).
     pub dataset: Option<PathBuf>,
     /// The policy.
-    pub policy: Box<dyn Policy>,
+    pub policy: SavedActor,
+}
+
+/// A reopened policy: stateless (SAC, which can also sample with log-densities) or an offline
+/// agent, which may keep memory per episode (a replanning diffuser). Acts as an
+/// [`EpisodePolicy`] either way.
+pub enum SavedActor {
+    /// A stateless policy.
+    Stateless(Box<dyn Policy>),
+    /// An offline agent.
+    Agent(Box<dyn OfflineAgent>),
+}
+
+impl EpisodePolicy for SavedActor {
+    fn reset(&mut self, slot: usize) {
+        match self {
+            Self::Stateless(policy) => policy.reset(slot),
+            Self::Agent(agent) => agent.reset(slot),
+        }
+    }
+
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        match self {
+            Self::Stateless(policy) => policy.act_in(slots, observations),
+            Self::Agent(agent) => agent.act_in(slots, observations),
+        }
+    }
+
+    fn observe_reward(&mut self, slot: usize, reward: f64) {
+        if let Self::Agent(agent) = self {
+            agent.observe_reward(slot, reward);
+        }
+    }
+}
+
+impl From<SavedActor> for Behaviour {
+    /// A stateless policy is collected from as such (with its log-densities when it samples),
+    /// an agent as an episode policy.
+    fn from(actor: SavedActor) -> Self {
+        match actor {
+            SavedActor::Stateless(policy) => Behaviour::Policy(policy),
+            SavedActor::Agent(agent) => Behaviour::Episodes(Box::new(agent)),
+        }
+    }
 }
 
 impl SavedPolicy {
@@ -27,14 +71,28 @@ impl SavedPolicy {
     /// `device`. `sample` draws SAC's actions from its tanh-Gaussian instead of taking the
     /// mean (how D4RL collected its data); offline agents act deterministically only.
     pub fn open(dir: &Path, device: &Device, sample: bool) -> Result<Self, RuntimeError> {
+        Self::open_with(dir, device, sample, &[])
+    }
+
+    /// Like [`SavedPolicy::open`], an offline agent's acting hyperparameters overridden first
+    /// ([`AgentCard::open_with`]); a SAC snapshot takes none.
+    pub fn open_with(
+        dir: &Path,
+        device: &Device,
+        sample: bool,
+        overrides: &[(String, String)],
+    ) -> Result<Self, RuntimeError> {
         let checkpoint = resolve_checkpoint(dir, &[AgentCard::FILE, SacCard::FILE])?;
         if checkpoint.join(format!("{}.json", SacCard::FILE)).exists() {
+            if !overrides.is_empty() {
+                return Err(problem(&checkpoint, "a SAC snapshot takes no --set overrides"));
+            }
             let (card, policy) = SacPolicy::open(&checkpoint, device, sample)?;
             return Ok(Self {
                 method: "sac".into(),
                 env: card.env,
                 dataset: None,
-                policy: Box::new(policy),
+                policy: SavedActor::Stateless(Box::new(policy)),
             });
         }
         if sample {
@@ -43,12 +101,12 @@ impl SavedPolicy {
                 "sampling actions needs a SAC checkpoint; offline agents act deterministically",
             ));
         }
-        let (card, agent) = AgentCard::open(&checkpoint, device)?;
+        let (card, agent) = AgentCard::open_with(&checkpoint, device, overrides)?;
         Ok(Self {
             method: card.config.name().to_string(),
             env: card.env,
             dataset: Some(PathBuf::from(card.dataset)),
-            policy: Box::new(agent),
+            policy: SavedActor::Agent(agent),
         })
     }
 }

@@ -6,3 +6,4 @@ mod gfn;
 mod learning;
 mod sac;
 mod suite;
+mod trajdiff;

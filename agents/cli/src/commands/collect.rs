@@ -67,7 +67,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
                 SavedPolicy::open(Path::new(path), &device, args.sample).with_context(|| {
                     format!("--policy {path}: not `random`, `scripted`, or a loadable checkpoint")
                 })?;
-            (Behaviour::Policy(saved.policy), saved.method)
+            (saved.policy.into(), saved.method)
         }
     };
     if args.sample && matches!(behaviour, Behaviour::Random | Behaviour::Scripted(_)) {

@@ -1,5 +1,5 @@
-//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F]`: any checkpoint, of
-//! an offline agent or a SAC snapshot.
+//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F] [--set K=V]
+//! [--planner td|dd]`: any checkpoint, of an offline agent or a SAC snapshot.
 
 use ember::engine::parse_device;
 use ember::evaluate::evaluate_policy;
@@ -28,11 +28,29 @@ pub struct Args {
     /// Device to run the policy on.
     #[arg(long, default_value = "cpu")]
     device: String,
+    /// Override an offline agent's `[algo]` hyperparameter for acting, e.g.
+    /// `--set candidates=8` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Trajectory Diffuser's planner: `td` (drafter + K refinement steps) or `dd` (the
+    /// Decision-Diffuser baseline: the whole chain from noise); shorthand for `--set planner=..`.
+    #[arg(long)]
+    planner: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = parse_device(&args.device)?;
-    let mut saved = SavedPolicy::open(&args.checkpoint, &device, false)?;
+    let mut overrides = Vec::new();
+    for set in &args.set {
+        let Some((key, value)) = set.split_once('=') else {
+            anyhow::bail!("--set {set}: expected KEY=VALUE");
+        };
+        overrides.push((key.trim().to_string(), value.trim().to_string()));
+    }
+    if let Some(planner) = &args.planner {
+        overrides.push(("planner".into(), format!("\"{planner}\"")));
+    }
+    let mut saved = SavedPolicy::open_with(&args.checkpoint, &device, false, &overrides)?;
     let env = args.env.unwrap_or(saved.env.clone());
     let reference = match args.dataset.or(saved.dataset) {
         Some(dataset) => match ember::datasets::load(&dataset) {
