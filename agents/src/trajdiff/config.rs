@@ -27,8 +27,8 @@ pub enum Planner {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrajDiffConfig {
-    /// Window length H (states planned per step, the current one included); a multiple of 8
-    /// (the U-Net halves it three times).
+    /// Window length H (states planned per step, the current one included); a multiple of
+    /// 2^(levels − 1), 8 for the reference's four U-Net levels.
     pub horizon: usize,
     /// Returns-to-go are divided by this (the reference uses 1000 for every environment).
     pub rtg_scale: f32,
@@ -71,7 +71,8 @@ pub struct TrajDiffConfig {
     pub causal: bool,
     /// U-Net base channels (a multiple of 8 for GroupNorm(8)).
     pub unet_dim: usize,
-    /// U-Net channel multipliers per resolution (4 levels: three halvings).
+    /// U-Net channel multipliers, one per resolution (the reference's four levels halve the
+    /// horizon three times).
     pub dim_mults: Vec<usize>,
     /// Inverse-dynamics hidden widths.
     pub invdyn_hidden: Vec<usize>,
@@ -144,15 +145,18 @@ impl TrajDiffConfig {
     /// Every problem with the hyperparameters, one message per field.
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
-        if self.horizon < 8 || !self.horizon.is_multiple_of(8) {
+        let halvings = self.dim_mults.len().saturating_sub(1);
+        let multiple = 1usize << halvings.min(16);
+        if self.horizon < 2 || !self.horizon.is_multiple_of(multiple) {
             p.push(format!(
-                "horizon = {}: must be a positive multiple of 8 (the U-Net halves it three times)",
+                "horizon = {}: must be a positive multiple of {multiple} (the U-Net halves it \
+                 {halvings} times) and at least 2",
                 self.horizon
             ));
         }
-        if self.dim_mults.len() != 4 || self.dim_mults.contains(&0) {
+        if self.dim_mults.is_empty() || self.dim_mults.len() > 8 || self.dim_mults.contains(&0) {
             p.push(format!(
-                "dim_mults = {:?}: needs 4 positive multipliers (three halvings of the horizon)",
+                "dim_mults = {:?}: needs 1 to 8 positive multipliers, one per resolution",
                 self.dim_mults
             ));
         }

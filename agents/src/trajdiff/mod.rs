@@ -13,8 +13,8 @@
 //! windows come from episodes split on terminals *and* timeouts (the reference's
 //! `qlearning_dataset` drops timeouts, pitfall A.2), a window may end on an episode's last
 //! row, inverse dynamics trains on the H − 1 pairs inside the window (the reference also uses
-//! the last state's `next_observation`), the return-to-go floor of a negative target is the
-//! target itself, and the critic uses ReLU instead of Mish.
+//! the last state's `next_observation`), a negative target's return-to-go is kept between
+//! the target and 0, and the critic uses ReLU instead of Mish.
 
 mod agent;
 mod config;

@@ -2,7 +2,8 @@
 //! and returns-to-go is drafted forward H − 1 steps by the drafter (`td`), refined by K guided
 //! reverse steps of the EMA diffusion model with the observed state inpainted, and the
 //! inverse-dynamics model turns (plan[0], plan[1]) into the action; 32 candidates per slot
-//! are batched and one is drawn from softmax(Q). The `dd` planner skips the drafter and
+//! are batched and one is drawn from softmax(Q). The deterministic draft is computed once per
+//! slot and shared by its candidates (the reference repeats the same rollout 32 times). The `dd` planner skips the drafter and
 //! denoises from N(0, I) over the whole chain (Decision Diffuser's way of sampling).
 
 use super::agent::TrajDiff;
@@ -19,13 +20,14 @@ use ember_engine::nn::Mlp;
 use rand::Rng;
 
 /// One slot's episode: normalised states seen so far, the returns-to-go (scaled) the drafter
-/// was given at each of them, the current return-to-go and its floor.
+/// was given at each of them, the current return-to-go and the range it is kept in.
 #[derive(Clone, Debug)]
 pub(super) struct Episode {
     states: Vec<Vec<f32>>,
     returns: Vec<f32>,
     rtg: f32,
     floor: f32,
+    ceiling: f32,
 }
 
 /// The inference copies of the networks a plan needs (EMA denoiser).
@@ -126,9 +128,12 @@ impl TrajDiff {
             states: Vec::new(),
             returns: Vec::new(),
             rtg: start,
-            // The reference's floor is a third of the target; for a negative target (rewards
-            // that are costs) the return-to-go only rises, so the target itself is the floor.
+            // The reference's floor is a third of the target and it has no ceiling. A negative
+            // target means rewards that are costs: the return-to-go then rises as costs are
+            // paid, so the target itself is the floor, and the ceiling is 0 (no cost left to
+            // pay), which keeps an episode that overran its target inside the data's range.
             floor: (start / 3.0).min(start),
+            ceiling: if start < 0.0 { 0.0 } else { f32::INFINITY },
         })
     }
 
@@ -157,6 +162,8 @@ impl TrajDiff {
         let returns = rows(&|e| vec![e.rtg], 1);
         let plans = match c.planner {
             Planner::Td => {
+                // The drafter runs without dropout and is deterministic, so the reference's 32
+                // identical rollouts per slot are computed once and shared by the candidates.
                 let contexts = episodes
                     .iter()
                     .map(|e| {
@@ -164,20 +171,19 @@ impl TrajDiff {
                         let from = e.states.len() - len;
                         let states: Vec<f32> = e.states[from..].concat();
                         let returns = e.returns[from..].to_vec();
-                        let states = Tensor::<3>::from_data(
-                            TensorData::new(states, [1, len, s]),
-                            &device,
-                        )
-                        .repeat_dim(0, k);
+                        let states =
+                            Tensor::<3>::from_data(TensorData::new(states, [1, len, s]), &device);
                         let returns =
-                            Tensor::<3>::from_data(TensorData::new(returns, [1, len, 1]), &device)
-                                .repeat_dim(0, k);
+                            Tensor::<3>::from_data(TensorData::new(returns, [1, len, 1]), &device);
                         (len, states, returns)
                     })
                     .collect();
-                let drafts = draft_by_length(contexts, |states, returns| {
+                let drafts: Vec<Tensor<3>> = draft_by_length(contexts, |states, returns| {
                     draft(&nets.drafter, states, returns, h)
-                });
+                })
+                .into_iter()
+                .map(|d| d.repeat_dim(0, k))
+                .collect();
                 refine(
                     &nets.unet,
                     &self.schedule,
@@ -296,11 +302,11 @@ impl EpisodePolicy for TrajDiff {
             .collect()
     }
 
-    /// Return-to-go bookkeeping: R ← max(R − r / scale, floor).
+    /// Return-to-go bookkeeping: R ← clamp(R − r / scale, floor, ceiling).
     fn observe_reward(&mut self, slot: usize, reward: f64) {
         let scale = self.config.rtg_scale;
         let episode = self.episode(slot);
-        episode.rtg = (episode.rtg - reward as f32 / scale).max(episode.floor);
+        episode.rtg = (episode.rtg - reward as f32 / scale).clamp(episode.floor, episode.ceiling);
     }
 }
 
@@ -383,5 +389,13 @@ mod tests {
             // Target 3600 / 1000 falls by 1 per step to its floor 1.2.
             assert!((e.rtg - 1.2).abs() < 1e-6, "{}", e.rtg);
         }
+        // A negative target (costs) rises with the costs paid, up to 0.
+        let mut agent = small(Planner::Td);
+        agent.config.target_return = -2500.0;
+        agent.reset(0);
+        agent.observe_reward(0, -1000.0);
+        assert!((agent.episodes[0].as_ref().unwrap().rtg + 1.5).abs() < 1e-6);
+        agent.observe_reward(0, -2000.0);
+        assert_eq!(agent.episodes[0].as_ref().unwrap().rtg, 0.0);
     }
 }

@@ -84,7 +84,8 @@ struct Up {
     upsample: ConvTranspose1d,
 }
 
-/// ε̂(x_t, t, R): windows `[B, H, S]` in and out; H must be a multiple of 8.
+/// ε̂(x_t, t, R): windows `[B, H, S]` in and out; H must be a multiple of 2^(levels − 1)
+/// (8 for the reference's four levels).
 #[derive(Module, Debug)]
 pub struct TemporalUnet {
     time_in: Linear,
@@ -101,7 +102,8 @@ pub struct TemporalUnet {
 }
 
 impl TemporalUnet {
-    /// Channels `state_dim → dim·mults[0] → ... → dim·mults[3]`; time embedding
+    /// Channels `state_dim → dim·mults[0] → ... → dim·mults[last]`, one resolution per
+    /// multiplier, halved between them; time embedding
     /// sinusoidal(dim) → Linear(dim, 2dim) → Mish → Linear(2dim, dim); return embedding
     /// Linear(1, 2dim) → Mish → Linear(2dim, dim); conditioning = their concatenation.
     pub fn new(state_dim: usize, dim: usize, mults: &[usize], device: &Device) -> Self {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Algorithm: iql, td3bc, odice or bc (may be omitted when --config names it).
+    /// Algorithm: iql, td3bc, odice, bc or trajdiff (may be omitted when --config names it).
     #[arg(long)]
     algo: Option<String>,
     /// D4RL HDF5 file or Minari dataset directory (may be omitted in the paper imitation
