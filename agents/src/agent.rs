@@ -284,7 +284,7 @@ pub enum OfflineData {
     /// Single transitions (most methods).
     Transitions(TransitionBuffer),
     /// Windows of H consecutive steps inside one episode (sequence models and planners).
-    Segments(SegmentBuffer),
+    Segments(Box<SegmentBuffer>),
 }
 
 /// An offline agent together with the device-resident data it samples from, and the card that
@@ -307,9 +307,7 @@ impl<A: OfflineAgent> Learner for OfflineLearner<A> {
         let size = self.agent.batch_size();
         Ok(match &self.buffer {
             OfflineData::Transitions(buffer) => self.agent.update(&buffer.sample(size), step),
-            OfflineData::Segments(buffer) => {
-                self.agent.update_segments(&buffer.sample(size), step)
-            }
+            OfflineData::Segments(buffer) => self.agent.update_segments(&buffer.sample(size), step),
         })
     }
 

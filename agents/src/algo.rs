@@ -234,4 +234,33 @@ mod tests {
         assert_eq!(AlgoConfig::by_name("TD3+BC").unwrap().name(), "td3bc");
         assert!(AlgoConfig::by_name("ppo").is_none());
     }
+
+    /// Acting overrides parse as TOML (bare words as strings), are validated, and name the
+    /// key or the problem in one line.
+    #[test]
+    fn overrides_edit_and_check_the_config() {
+        let config = AlgoConfig::by_name("trajdiff").unwrap();
+        let set = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            config.with_overrides(&pairs)
+        };
+        let AlgoConfig::Trajdiff(dd) = set(&[("planner", "dd"), ("candidates", "8")]).unwrap()
+        else {
+            panic!("still trajdiff");
+        };
+        assert_eq!(
+            (dd.planner, dd.candidates),
+            (crate::trajdiff::Planner::Dd, 8)
+        );
+        let unknown = set(&[("planer", "dd")]).unwrap_err();
+        assert!(unknown.contains("planer"), "{unknown}");
+        let invalid = set(&[("horizon", "12")]).unwrap_err();
+        assert!(invalid.contains("horizon = 12"), "{invalid}");
+        for err in [unknown, invalid, set(&[("algo", "iql")]).unwrap_err()] {
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
 }

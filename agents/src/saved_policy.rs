@@ -3,9 +3,9 @@
 //! are told apart by their card.
 
 use crate::agent::{EpisodePolicy, OfflineAgent, Policy};
-use crate::collect::Behaviour;
 use crate::algo::AgentCard;
 use crate::checkpoint::{problem, resolve_checkpoint};
+use crate::collect::Behaviour;
 use crate::sac::{SacCard, SacPolicy};
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
@@ -85,7 +85,10 @@ impl SavedPolicy {
         let checkpoint = resolve_checkpoint(dir, &[AgentCard::FILE, SacCard::FILE])?;
         if checkpoint.join(format!("{}.json", SacCard::FILE)).exists() {
             if !overrides.is_empty() {
-                return Err(problem(&checkpoint, "a SAC snapshot takes no --set overrides"));
+                return Err(problem(
+                    &checkpoint,
+                    "a SAC snapshot takes no --set overrides",
+                ));
             }
             let (card, policy) = SacPolicy::open(&checkpoint, device, sample)?;
             return Ok(Self {

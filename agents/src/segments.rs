@@ -3,7 +3,9 @@
 use crate::agent::{ActionBounds, Spec};
 use crate::algo::AlgoConfig;
 use burn::tensor::Device;
-use ember_datasets::{DatasetError, OfflineDataset, RewardScaling, SegmentOptions, StateNormalizer};
+use ember_datasets::{
+    DatasetError, OfflineDataset, RewardScaling, SegmentOptions, StateNormalizer,
+};
 use ember_engine::segments::{HostSegments, SegmentBuffer};
 
 /// Prepares `dataset` for a sequence method (`algo` asks for the windows `opts`): actions
@@ -21,7 +23,9 @@ pub fn prepare_segments(
     device: &Device,
 ) -> Result<(Spec, SegmentBuffer), String> {
     let label = dataset.label();
-    if !(0..dataset.len()).any(|i| dataset.terminals[i] || dataset.timeouts.as_ref().is_some_and(|t| t[i])) {
+    if !(0..dataset.len())
+        .any(|i| dataset.terminals[i] || dataset.timeouts.as_ref().is_some_and(|t| t[i]))
+    {
         return Err(format!(
             "{label}: no terminal or timeout marks an episode end, so {}'s windows would \
              straddle episodes; add `terminals`/`timeouts` to the file",
@@ -178,9 +182,14 @@ mod tests {
         let algo = trajdiff(8);
         let opts = algo.segments().unwrap();
         let device = Device::flex();
-        let (spec, buffer) =
-            prepare_segments(&three_episodes(true), &algo, ActionBounds::unit(1), &opts, &device)
-                .unwrap();
+        let (spec, buffer) = prepare_segments(
+            &three_episodes(true),
+            &algo,
+            ActionBounds::unit(1),
+            &opts,
+            &device,
+        )
+        .unwrap();
         assert_eq!((spec.obs_dim, buffer.len()), (1, 9));
         let obs = buffer
             .sample(256)
@@ -193,7 +202,11 @@ mod tests {
             let episode = (window[0] / 10.0).floor();
             for (k, &v) in window.iter().enumerate() {
                 assert_eq!(v, window[0] + k as f32, "{window:?}");
-                assert_eq!((v / 10.0).floor(), episode, "{window:?} crosses an episode end");
+                assert_eq!(
+                    (v / 10.0).floor(),
+                    episode,
+                    "{window:?} crosses an episode end"
+                );
             }
         }
     }
@@ -207,7 +220,10 @@ mod tests {
             prepare_segments(data, &algo, ActionBounds::unit(1), &opts, &device).unwrap_err()
         };
         let err = run(&three_episodes(false), 8);
-        assert!(err.contains("no terminal or timeout marks an episode end"), "{err}");
+        assert!(
+            err.contains("no terminal or timeout marks an episode end"),
+            "{err}"
+        );
         let err = run(&three_episodes(true), 16);
         assert!(err.contains("no episode has 16 rows"), "{err}");
         for err in [run(&three_episodes(false), 8), err] {

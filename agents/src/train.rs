@@ -123,7 +123,7 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
             let (spec, buffer) =
                 prepare_segments(&dataset, &job.config.algo, bounds, &opts, &device)
                     .map_err(Error::invalid)?;
-            (spec, OfflineData::Segments(buffer))
+            (spec, OfflineData::Segments(Box::new(buffer)))
         }
     };
     tracing::info!(

@@ -58,10 +58,7 @@ fn planning_latency(c: &mut Criterion) {
         let context = Tensor::<3>::random([1, h - 1, OBS], normal, &device);
         let returns = Tensor::<3>::ones([1, h - 1, 1], &device);
         group.bench_function(format!("td/draft/{device_name}"), |b| {
-            b.iter(|| {
-                draft(&nets.drafter, context.clone(), returns.clone(), h)
-                    .into_data()
-            })
+            b.iter(|| draft(&nets.drafter, context.clone(), returns.clone(), h).into_data())
         });
         let plan = Tensor::<3>::random([k, h, OBS], normal, &device);
         let first = plan.clone().narrow(1, 0, 1).reshape([k, OBS]);

@@ -1,12 +1,12 @@
 //! The Trajectory Diffuser agent: its four networks, their optimisers, one training step for
 //! each on the same batch of windows, and checkpoints. Planning is in `planner.rs`.
 
+use super::TrajDiffConfig;
 use super::diffusion::epsilon_loss;
 use super::drafter::{Drafter, DrafterShape};
 use super::planner::Episode;
 use super::schedule::DiffusionSchedule;
 use super::unet::TemporalUnet;
-use super::TrajDiffConfig;
 use crate::agent::{OfflineAgent, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
@@ -116,12 +116,7 @@ impl TrajDiff {
         self.config.planner = planner;
     }
 
-    fn step<M: Module>(
-        opt: &mut ModuleOptimizer,
-        lr: f64,
-        module: M,
-        loss: Tensor<1>,
-    ) -> M {
+    fn step<M: Module>(opt: &mut ModuleOptimizer, lr: f64, module: M, loss: Tensor<1>) -> M {
         let grads = GradientsParams::from_grads(loss.backward(), &module);
         opt.step(lr, module, grads)
     }
@@ -147,7 +142,9 @@ impl OfflineAgent for TrajDiff {
             states.clone().narrow(1, 0, h - 1),
             rtg.clone().narrow(1, 0, h - 1),
         );
-        let draft_loss = (next_s - states.clone().narrow(1, 1, h - 1)).square().mean()
+        let draft_loss = (next_s - states.clone().narrow(1, 1, h - 1))
+            .square()
+            .mean()
             + (next_r - rtg.clone().narrow(1, 1, h - 1)).square().mean();
         let drafter = self.nets.drafter.clone();
         self.nets.drafter = Self::step(&mut self.drafter_opt, lr, drafter, draft_loss.clone());
@@ -168,8 +165,7 @@ impl OfflineAgent for TrajDiff {
         if step < c.ema_start {
             self.nets.ema = soft_update(self.nets.ema.clone(), &self.nets.unet, 1.0);
         } else if step.is_multiple_of(c.ema_every) {
-            self.nets.ema =
-                soft_update(self.nets.ema.clone(), &self.nets.unet, 1.0 - c.ema_decay);
+            self.nets.ema = soft_update(self.nets.ema.clone(), &self.nets.unet, 1.0 - c.ema_decay);
         }
 
         // Inverse dynamics on the H − 1 consecutive pairs of the window.
@@ -181,7 +177,10 @@ impl OfflineAgent for TrajDiff {
             2,
         )
         .reshape([b * (h - 1), 2 * s]);
-        let taken = actions.clone().narrow(1, 0, h - 1).reshape([b * (h - 1), a]);
+        let taken = actions
+            .clone()
+            .narrow(1, 0, h - 1)
+            .reshape([b * (h - 1), a]);
         let invdyn_loss = (self.nets.invdyn.forward(pairs) - taken).square().mean();
         let invdyn = self.nets.invdyn.clone();
         self.nets.invdyn = Self::step(&mut self.invdyn_opt, lr, invdyn, invdyn_loss.clone());

@@ -167,10 +167,16 @@ impl TrajDiffConfig {
             ));
         }
         if !(self.rtg_scale.is_finite() && self.rtg_scale > 0.0) {
-            p.push(format!("rtg_scale = {}: must be finite and > 0", self.rtg_scale));
+            p.push(format!(
+                "rtg_scale = {}: must be finite and > 0",
+                self.rtg_scale
+            ));
         }
         if !self.target_return.is_finite() {
-            p.push(format!("target_return = {}: must be finite", self.target_return));
+            p.push(format!(
+                "target_return = {}: must be finite",
+                self.target_return
+            ));
         }
         if !self.guidance.is_finite() {
             p.push(format!("guidance = {}: must be finite", self.guidance));
@@ -240,10 +246,16 @@ impl TrajDiffConfig {
             ));
         }
         if !(self.weight_decay >= 0.0 && self.weight_decay.is_finite()) {
-            p.push(format!("weight_decay = {}: must be >= 0", self.weight_decay));
+            p.push(format!(
+                "weight_decay = {}: must be >= 0",
+                self.weight_decay
+            ));
         }
         if !(self.ema_decay > 0.0 && self.ema_decay < 1.0) {
-            p.push(format!("ema_decay = {}: must lie in (0, 1)", self.ema_decay));
+            p.push(format!(
+                "ema_decay = {}: must lie in (0, 1)",
+                self.ema_decay
+            ));
         }
         if self.ema_every == 0 {
             p.push("ema_every = 0: must be at least 1".into());
@@ -304,7 +316,10 @@ mod tests {
             ..TrajDiffConfig::default()
         };
         let message = bad.validate().unwrap_err();
-        assert!(message.starts_with("horizon = 12: must be a positive multiple of 8"), "{message}");
+        assert!(
+            message.starts_with("horizon = 12: must be a positive multiple of 8"),
+            "{message}"
+        );
         assert!(message.contains("unet_dim = 20"), "{message}");
         assert!(message.contains("start_step = 0"), "{message}");
         assert!(!message.contains('\n'));

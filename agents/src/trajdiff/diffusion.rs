@@ -59,15 +59,26 @@ pub fn denoise(
     let device = x.device();
     let b = x.dims()[0];
     let keep = Tensor::cat(
-        vec![Tensor::<2>::ones([b, 1], &device), Tensor::zeros([b, 1], &device)],
+        vec![
+            Tensor::<2>::ones([b, 1], &device),
+            Tensor::zeros([b, 1], &device),
+        ],
         0,
     );
     let returns = Tensor::cat(vec![returns.clone(), returns], 0);
     for t in (0..=from).rev() {
         let time = Tensor::<1>::full([2 * b], t as f32, &device);
-        let both = unet.forward(Tensor::cat(vec![x.clone(), x.clone()], 0), time, returns.clone(), keep.clone());
+        let both = unet.forward(
+            Tensor::cat(vec![x.clone(), x.clone()], 0),
+            time,
+            returns.clone(),
+            keep.clone(),
+        );
         let z = Tensor::random(x.shape(), Distribution::Normal(0.0, 1.0), &device);
-        x = inpaint(reverse_step(schedule, x, guide(both, w), t, z), first.clone());
+        x = inpaint(
+            reverse_step(schedule, x, guide(both, w), t, z),
+            first.clone(),
+        );
     }
     x
 }
@@ -137,7 +148,8 @@ mod tests {
         for (got, want) in read(stepped.clone()).iter().zip(want) {
             assert!((got - want).abs() < 1e-5, "{got} vs {want}");
         }
-        let first = Tensor::<2>::from_data(TensorData::new(vec![7.0f32, 8.0], [1, 2]), &Device::flex());
+        let first =
+            Tensor::<2>::from_data(TensorData::new(vec![7.0f32, 8.0], [1, 2]), &Device::flex());
         let inpainted = read(inpaint(stepped, first));
         assert_eq!(inpainted[..2], [7.0, 8.0]);
         assert!((inpainted[2] - 0.504_162_7).abs() < 1e-5);

@@ -6,12 +6,12 @@
 //! slot and shared by its candidates (the reference repeats the same rollout 32 times). The `dd` planner skips the drafter and
 //! denoises from N(0, I) over the whole chain (Decision Diffuser's way of sampling).
 
+use super::Planner;
 use super::agent::TrajDiff;
 use super::diffusion::{denoise, inpaint};
 use super::drafter::Drafter;
 use super::schedule::DiffusionSchedule;
 use super::unet::TemporalUnet;
-use super::Planner;
 use crate::agent::EpisodePolicy;
 use ember_engine::burn::module::Module;
 use ember_engine::burn::tensor::activation::softmax;
@@ -46,7 +46,12 @@ pub struct PlanningNets {
 /// (L ≤ H − 1, the last entry being the current step) for H − 1 steps, each time feeding the
 /// last H − 1 entries (positions restart at 0) and appending the last position's predictions;
 /// returns the last H states `[N, H, S]`: the current state and H − 1 drafted ones.
-pub fn draft(drafter: &Drafter, states: Tensor<3>, returns: Tensor<3>, horizon: usize) -> Tensor<3> {
+pub fn draft(
+    drafter: &Drafter,
+    states: Tensor<3>,
+    returns: Tensor<3>,
+    horizon: usize,
+) -> Tensor<3> {
     let (mut states, mut returns) = (states, returns);
     for _ in 0..horizon - 1 {
         let len = states.dims()[1];
@@ -100,7 +105,15 @@ pub fn sample_from_noise(
 ) -> Tensor<3> {
     let x = Tensor::random(shape, Distribution::Normal(0.0, 1.0), &first.device());
     let x = inpaint(x, first.clone());
-    denoise(unet, schedule, x, schedule.steps() - 1, returns, first, guidance)
+    denoise(
+        unet,
+        schedule,
+        x,
+        schedule.steps() - 1,
+        returns,
+        first,
+        guidance,
+    )
 }
 
 impl TrajDiff {
@@ -145,7 +158,11 @@ impl TrajDiff {
         let (n, k, h, s) = (slots.len(), c.candidates, c.horizon, self.spec.obs_dim);
         let episodes: Vec<&Episode> = slots
             .iter()
-            .map(|&slot| self.episodes[slot].as_ref().expect("act_in records the step first"))
+            .map(|&slot| {
+                self.episodes[slot]
+                    .as_ref()
+                    .expect("act_in records the step first")
+            })
             .collect();
         // Every candidate row of slot i is row i·k + j.
         let rows = |f: &dyn Fn(&Episode) -> Vec<f32>, width: usize| {
@@ -195,9 +212,14 @@ impl TrajDiff {
                     c.guidance,
                 )
             }
-            Planner::Dd => {
-                sample_from_noise(&nets.unet, &self.schedule, [n * k, h, s], returns, first.clone(), c.guidance)
-            }
+            Planner::Dd => sample_from_noise(
+                &nets.unet,
+                &self.schedule,
+                [n * k, h, s],
+                returns,
+                first.clone(),
+                c.guidance,
+            ),
         };
         let pair = Tensor::cat(
             vec![plans.clone().narrow(1, 0, 1), plans.narrow(1, 1, 1)],
@@ -354,10 +376,24 @@ mod tests {
         let first = Tensor::<2>::from_floats([[0.5, -1.0, 2.0], [3.0, 0.0, -0.25]], &device);
         let returns = Tensor::<2>::ones([2, 1], &device);
         let draft = Tensor::<3>::random([2, 8, 3], Distribution::Normal(0.0, 1.0), &device);
-        let read = |t: Tensor<3>| t.narrow(1, 0, 1).reshape([2, 3]).into_data().convert::<f32>();
+        let read = |t: Tensor<3>| {
+            t.narrow(1, 0, 1)
+                .reshape([2, 3])
+                .into_data()
+                .convert::<f32>()
+        };
         let want = first.clone().into_data().convert::<f32>();
         for inject in [false, true] {
-            let x = refine(&nets.unet, agent.schedule(), draft.clone(), 5, inject, returns.clone(), first.clone(), 1.2);
+            let x = refine(
+                &nets.unet,
+                agent.schedule(),
+                draft.clone(),
+                5,
+                inject,
+                returns.clone(),
+                first.clone(),
+                1.2,
+            );
             assert_eq!(read(x), want, "inject_noise = {inject}");
         }
         let x = sample_from_noise(&nets.unet, agent.schedule(), [2, 8, 3], returns, first, 1.2);

@@ -14,7 +14,11 @@ impl DiffusionSchedule {
     pub fn linear(steps: usize, beta_start: f64, beta_end: f64) -> Self {
         let betas: Vec<f64> = (0..steps)
             .map(|i| {
-                let frac = if steps > 1 { i as f64 / (steps - 1) as f64 } else { 0.0 };
+                let frac = if steps > 1 {
+                    i as f64 / (steps - 1) as f64
+                } else {
+                    0.0
+                };
                 beta_start + frac * (beta_end - beta_start)
             })
             .collect();
@@ -71,7 +75,8 @@ impl DiffusionSchedule {
     /// Posterior std sqrt(β̃_t), β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t), its log clamped at
     /// ln 1e-20 as in the reference (so t = 0 gives 1e-10, not 0).
     pub fn posterior_std(&self, t: usize) -> f64 {
-        let var = self.betas[t] * (1.0 - self.alphas_cumprod_prev[t]) / (1.0 - self.alphas_cumprod[t]);
+        let var =
+            self.betas[t] * (1.0 - self.alphas_cumprod_prev[t]) / (1.0 - self.alphas_cumprod[t]);
         (0.5 * var.max(1e-20).ln()).exp()
     }
 }
@@ -90,14 +95,24 @@ mod tests {
     #[test]
     fn schedule_constants_match_the_spec() {
         let s = reference();
-        for (t, want) in [(0, 0.032), (4, 0.083), (9, 0.136), (19, 0.235), (49, 0.499), (99, 0.808)] {
+        for (t, want) in [
+            (0, 0.032),
+            (4, 0.083),
+            (9, 0.136),
+            (19, 0.235),
+            (49, 0.499),
+            (99, 0.808),
+        ] {
             let got = s.noise_std(t);
             assert!((got - want).abs() < 1e-3, "sigma_{t} = {got}, spec {want}");
         }
         assert!((s.signal(99) - 0.59).abs() < 5e-3, "{}", s.signal(99));
         for (t, want) in [(0, 0.0), (1, 0.023), (2, 0.029), (3, 0.033), (4, 0.036)] {
             let got = s.posterior_std(t);
-            assert!((got - want).abs() < 5e-4, "posterior std at {t} = {got}, spec {want}");
+            assert!(
+                (got - want).abs() < 5e-4,
+                "posterior std at {t} = {got}, spec {want}"
+            );
         }
         assert!((s.posterior_std(0) - 1e-10).abs() < 1e-12);
     }

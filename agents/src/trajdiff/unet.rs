@@ -159,7 +159,13 @@ impl TemporalUnet {
     /// `x`: noisy windows `[B, H, S]`; `t`: diffusion levels `[B]`; `returns`: the return
     /// condition `[B, 1]`; `keep`: 1 to use the return embedding, 0 for the unconditional
     /// model (`[B, 1]`). Returns ε̂ `[B, H, S]`.
-    pub fn forward(&self, x: Tensor<3>, t: Tensor<1>, returns: Tensor<2>, keep: Tensor<2>) -> Tensor<3> {
+    pub fn forward(
+        &self,
+        x: Tensor<3>,
+        t: Tensor<1>,
+        returns: Tensor<2>,
+        keep: Tensor<2>,
+    ) -> Tensor<3> {
         let time = self
             .time_out
             .forward(mish(self.time_in.forward(sinusoidal(t, self.dim))));
@@ -199,7 +205,9 @@ pub fn sinusoidal(t: Tensor<1>, dim: usize) -> Tensor<2> {
     let device = t.device();
     let half = dim / 2;
     let scale = (10000f64).ln() / (half.max(2) - 1) as f64;
-    let freqs: Vec<f32> = (0..half).map(|k| (-(k as f64) * scale).exp() as f32).collect();
+    let freqs: Vec<f32> = (0..half)
+        .map(|k| (-(k as f64) * scale).exp() as f32)
+        .collect();
     let freqs = Tensor::<1>::from_floats(freqs.as_slice(), &device).reshape([1, half]);
     let b = t.dims()[0];
     let args = t.reshape([b, 1]) * freqs;
@@ -229,7 +237,16 @@ mod tests {
         let e = sinusoidal(Tensor::<1>::from_floats([0.0, 2.0], &device), 4);
         let v = e.into_data().convert::<f32>().try_to_vec::<f32>().unwrap();
         // dim 4: frequencies 1 and exp(-ln 10000) = 1e-4.
-        let want = [0.0, 0.0, 1.0, 1.0, 2f32.sin(), (2e-4f32).sin(), 2f32.cos(), (2e-4f32).cos()];
+        let want = [
+            0.0,
+            0.0,
+            1.0,
+            1.0,
+            2f32.sin(),
+            (2e-4f32).sin(),
+            2f32.cos(),
+            (2e-4f32).cos(),
+        ];
         for (g, w) in v.iter().zip(want) {
             assert!((g - w).abs() < 1e-6, "{v:?}");
         }
