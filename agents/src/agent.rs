@@ -279,10 +279,11 @@ impl Spec {
     }
 }
 
-/// The dataset on the training device, in the form the method trains on.
+/// The dataset on the training device, in the form the method trains on (boxed: the buffers
+/// hold many tensor handles).
 pub enum OfflineData {
     /// Single transitions (most methods).
-    Transitions(TransitionBuffer),
+    Transitions(Box<TransitionBuffer>),
     /// Windows of H consecutive steps inside one episode (sequence models and planners).
     Segments(Box<SegmentBuffer>),
 }

@@ -111,7 +111,10 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
             if let Some(loss) = prepared.discriminator_loss {
                 tracing::info!(loss, "imitation reward learned");
             }
-            (prepared.spec, OfflineData::Transitions(prepared.buffer))
+            (
+                prepared.spec,
+                OfflineData::Transitions(Box::new(prepared.buffer)),
+            )
         }
         Some(opts) => {
             if job.expert.is_some() {
