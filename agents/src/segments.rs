@@ -53,12 +53,18 @@ pub fn prepare_segments(
         StateNormalizer::identity(data.obs_dim())
     };
     normalizer.normalize(&mut data.observations);
+    let episodes = data.episodes();
+    let longest = episodes.iter().map(|e| e.len()).max().unwrap_or(0);
+    if !opts.pad && longest < opts.horizon {
+        return Err(format!(
+            "{label}: no episode has {} rows (longest has {longest}); {} trains on windows of \
+             `horizon` steps inside one episode, so lower `horizon`",
+            opts.horizon,
+            algo.name()
+        ));
+    }
     let buffer = segment_buffer(&data, opts, device).map_err(|e| e.to_string())?;
-    let short = data
-        .episodes()
-        .iter()
-        .filter(|e| e.len() < opts.horizon)
-        .count();
+    let short = episodes.iter().filter(|e| e.len() < opts.horizon).count();
     if short > 0 && !opts.pad {
         tracing::warn!(
             "{label}: {short} episode(s) shorter than the horizon {} give no window",
