@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let action = saved.policy.act_in(&[0], &[observation]).remove(0);
         let step = env.step(&action)?;
         total += step.reward;
+        saved.policy.observe_reward(0, step.reward); // return-to-go planners condition on it
         if step.done() {
             break;
         }

@@ -6,16 +6,25 @@ use crate::algo::AgentCard;
 use ember_datasets::StateNormalizer;
 use ember_engine::burn::tensor::{Device, Tensor, TensorData};
 use ember_engine::runtime::{Learner, RuntimeError};
-use ember_engine::{Batch, Metrics, TransitionBuffer};
+use ember_engine::{Batch, Metrics, SegmentBatch, SegmentBuffer, TransitionBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub use ember_envs::{EpisodePolicy, FnPolicy, Policy};
 
-/// An agent trained from fixed dataset batches.
-pub trait OfflineAgent: Policy {
+/// An agent trained from fixed dataset batches. It acts as an [`EpisodePolicy`]: every
+/// stateless [`Policy`] is one, and a planner that keeps memory per episode implements it
+/// directly.
+pub trait OfflineAgent: EpisodePolicy {
     /// One gradient update on `batch`; `step` drives schedules such as delayed actor updates.
     fn update(&mut self, batch: &Batch, step: usize) -> Metrics;
+    /// One gradient update on a batch of H-step episode windows, for a method whose config
+    /// asks for segments ([`crate::method::OfflineAlgo::segments`]); the learner calls it
+    /// instead of [`OfflineAgent::update`] for those methods only.
+    fn update_segments(&mut self, batch: &SegmentBatch, step: usize) -> Metrics {
+        let _ = (batch, step);
+        unreachable!("a method trained on transitions declares no segments")
+    }
     /// Minibatch size the agent's hyperparameters ask for.
     fn batch_size(&self) -> usize;
     /// Writes networks, optimizers and settings into `dir`.
@@ -270,13 +279,22 @@ impl Spec {
     }
 }
 
+/// The dataset on the training device, in the form the method trains on (boxed: the buffers
+/// hold many tensor handles).
+pub enum OfflineData {
+    /// Single transitions (most methods).
+    Transitions(Box<TransitionBuffer>),
+    /// Windows of H consecutive steps inside one episode (sequence models and planners).
+    Segments(Box<SegmentBuffer>),
+}
+
 /// An offline agent together with the device-resident data it samples from, and the card that
 /// lets its checkpoints be reopened.
 pub struct OfflineLearner<A> {
     /// The agent being trained.
     pub agent: A,
-    /// The dataset's transitions on the agent's device.
-    pub buffer: TransitionBuffer,
+    /// The dataset on the agent's device.
+    pub buffer: OfflineData,
     /// Written as `agent.json` into every checkpoint.
     pub card: AgentCard,
     /// The run seed, from which the random streams restart at each checkpoint.
@@ -287,8 +305,11 @@ pub struct OfflineLearner<A> {
 
 impl<A: OfflineAgent> Learner for OfflineLearner<A> {
     fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
-        let batch = self.buffer.sample(self.agent.batch_size());
-        Ok(self.agent.update(&batch, step))
+        let size = self.agent.batch_size();
+        Ok(match &self.buffer {
+            OfflineData::Transitions(buffer) => self.agent.update(&buffer.sample(size), step),
+            OfflineData::Segments(buffer) => self.agent.update_segments(&buffer.sample(size), step),
+        })
     }
 
     fn reseed(&mut self, step: usize) {

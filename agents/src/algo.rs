@@ -5,13 +5,15 @@
 //! is one line of [`offline_algos!`], which derives the tagged config enum (the file format:
 //! `[algo] algo = "name"`) and the dispatch to the method.
 
-use crate::agent::{ActionSpace, OfflineAgent};
+use crate::agent::{ActionSpace, EpisodePolicy, OfflineAgent};
 use crate::bc::BcConfig;
 use crate::cdsa::CdsaConfig;
 use crate::iql::IqlConfig;
 use crate::method::{BuildContext, DataPrep, OfflineAlgo};
 use crate::odice::OdiceConfig;
 use crate::td3bc::Td3BcConfig;
+use crate::trajdiff::TrajDiffConfig;
+use ember_datasets::SegmentOptions;
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
 use serde::{Deserialize, Serialize};
@@ -66,6 +68,11 @@ macro_rules! offline_algos {
                 match self { $(Self::$variant(c) => c.data_prep(),)* }
             }
 
+            /// The episode windows the method trains on, `None` for single transitions.
+            pub fn segments(&self) -> Option<SegmentOptions> {
+                match self { $(Self::$variant(c) => c.segments(),)* }
+            }
+
             /// Builds a fresh agent.
             pub fn build(
                 &self,
@@ -88,6 +95,40 @@ offline_algos! {
     Bc(BcConfig),
     /// CDSA: score-based denoising of a frozen base policy's actions.
     Cdsa(CdsaConfig),
+    /// Trajectory Diffuser (autoregressive drafter + few-step diffusion refiner).
+    Trajdiff(TrajDiffConfig),
+}
+
+impl AlgoConfig {
+    /// A copy with `overrides` (`key`, `value` as in a config file's `[algo]` table, e.g.
+    /// `("planner", "dd")`; a value that is not TOML is taken as a string) applied and
+    /// validated; the error names the key or the problem in one line.
+    pub fn with_overrides(&self, overrides: &[(String, String)]) -> Result<Self, String> {
+        if overrides.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut table = toml::Value::try_from(self).map_err(|e| e.to_string())?;
+        for (key, value) in overrides {
+            let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.clone()));
+            if key == "algo" {
+                return Err("`algo` cannot be overridden: it names the trained method".into());
+            }
+            table
+                .as_table_mut()
+                .expect("a config serialises to a table")
+                .insert(key.clone(), parsed);
+        }
+        let config: Self = table.try_into().map_err(|e: toml::de::Error| {
+            format!("{} override: {}", self.name(), e.message().trim())
+        })?;
+        config
+            .validate()
+            .map_err(|e| format!("invalid {} override: {e}", self.name()))?;
+        Ok(config)
+    }
 }
 
 /// Everything needed to rebuild an agent from a checkpoint directory (`agent.json`).
@@ -118,8 +159,23 @@ impl AgentCard {
         dir: &Path,
         device: &Device,
     ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
+        Self::open_with(dir, device, &[])
+    }
+
+    /// Like [`AgentCard::open`], with hyperparameters that only change how the trained agent
+    /// acts overridden first ([`AlgoConfig::with_overrides`], e.g. Trajectory Diffuser's
+    /// `planner`).
+    pub fn open_with(
+        dir: &Path,
+        device: &Device,
+        overrides: &[(String, String)],
+    ) -> Result<(Self, Box<dyn OfflineAgent>), RuntimeError> {
         let dir = crate::checkpoint::resolve_checkpoint(dir, &[Self::FILE])?;
-        let card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
+        let mut card: AgentCard = crate::checkpoint::load_json(&dir, Self::FILE)?;
+        card.config = card
+            .config
+            .with_overrides(overrides)
+            .map_err(|e| crate::checkpoint::problem(&dir, e))?;
         let ctx = BuildContext {
             base: card.base.clone(),
             ..BuildContext::new(card.spec.clone(), card.run_steps, device)
@@ -134,6 +190,13 @@ impl OfflineAgent for Box<dyn OfflineAgent> {
     fn update(&mut self, batch: &ember_engine::Batch, step: usize) -> ember_engine::Metrics {
         (**self).update(batch, step)
     }
+    fn update_segments(
+        &mut self,
+        batch: &ember_engine::SegmentBatch,
+        step: usize,
+    ) -> ember_engine::Metrics {
+        (**self).update_segments(batch, step)
+    }
     fn batch_size(&self) -> usize {
         (**self).batch_size()
     }
@@ -142,6 +205,18 @@ impl OfflineAgent for Box<dyn OfflineAgent> {
     }
     fn load(&mut self, dir: &Path) -> Result<(), RuntimeError> {
         (**self).load(dir)
+    }
+}
+
+impl EpisodePolicy for Box<dyn OfflineAgent> {
+    fn reset(&mut self, slot: usize) {
+        (**self).reset(slot)
+    }
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        (**self).act_in(slots, observations)
+    }
+    fn observe_reward(&mut self, slot: usize, reward: f64) {
+        (**self).observe_reward(slot, reward)
     }
 }
 
@@ -161,5 +236,34 @@ mod tests {
         }
         assert_eq!(AlgoConfig::by_name("TD3+BC").unwrap().name(), "td3bc");
         assert!(AlgoConfig::by_name("ppo").is_none());
+    }
+
+    /// Acting overrides parse as TOML (bare words as strings), are validated, and name the
+    /// key or the problem in one line.
+    #[test]
+    fn overrides_edit_and_check_the_config() {
+        let config = AlgoConfig::by_name("trajdiff").unwrap();
+        let set = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            config.with_overrides(&pairs)
+        };
+        let AlgoConfig::Trajdiff(dd) = set(&[("planner", "dd"), ("candidates", "8")]).unwrap()
+        else {
+            panic!("still trajdiff");
+        };
+        assert_eq!(
+            (dd.planner, dd.candidates),
+            (crate::trajdiff::Planner::Dd, 8)
+        );
+        let unknown = set(&[("planer", "dd")]).unwrap_err();
+        assert!(unknown.contains("planer"), "{unknown}");
+        let invalid = set(&[("horizon", "12")]).unwrap_err();
+        assert!(invalid.contains("horizon = 12"), "{invalid}");
+        for err in [unknown, invalid, set(&[("algo", "iql")]).unwrap_err()] {
+            assert!(!err.contains('\n'), "{err}");
+        }
     }
 }

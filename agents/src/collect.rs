@@ -148,6 +148,9 @@ pub fn collect(
             *a = a.clamp(*lo, *hi);
         }
         let step = env.step(&action)?;
+        if let Behaviour::Episodes(policy) = behaviour {
+            policy.observe_reward(0, step.reward);
+        }
         builder.push(
             &obs,
             &action,

@@ -174,6 +174,7 @@ mod tests {
             AlgoConfig::Odice(c) => c.adam_eps,
             AlgoConfig::Bc(c) => c.adam_eps,
             AlgoConfig::Cdsa(c) => c.adam_eps,
+            AlgoConfig::Trajdiff(c) => c.adam_eps,
         };
         for name in AlgoConfig::NAMES {
             assert_eq!(eps(&AlgoConfig::by_name(name).unwrap()), 1e-8, "{name}");

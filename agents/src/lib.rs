@@ -49,6 +49,7 @@ pub mod suite;
 pub mod td3;
 pub mod td3bc;
 pub mod train;
+pub mod trajdiff;
 
 pub use agent::{ActionBounds, EpisodePolicy, OfflineAgent, OfflineLearner, Policy, Spec};
 pub use ember_datasets as datasets;

@@ -3,7 +3,7 @@
 //! its own folder and is registered with one line in [`crate::algo`].
 
 use crate::agent::{ActionKind, OfflineAgent, Spec};
-use ember_datasets::RewardScaling;
+use ember_datasets::{RewardScaling, SegmentOptions};
 use ember_engine::burn::tensor::Device;
 use ember_engine::optim::adam_eps_problem;
 use ember_engine::runtime::RuntimeError;
@@ -25,6 +25,12 @@ pub trait OfflineAlgo: Clone + Default + Serialize + DeserializeOwned {
 
     /// How the dataset is turned into training data for this method.
     fn data_prep(&self) -> DataPrep;
+
+    /// The episode windows a sequence method trains on (its agent implements
+    /// [`OfflineAgent::update_segments`]); `None`, the default, for single transitions.
+    fn segments(&self) -> Option<SegmentOptions> {
+        None
+    }
 
     /// Builds a fresh agent in `ctx`.
     fn build(&self, ctx: &BuildContext<'_>) -> Result<Box<dyn OfflineAgent>, RuntimeError>;

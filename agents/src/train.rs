@@ -1,6 +1,6 @@
 //! A whole offline training job: dataset in, evaluated agent and run directory out.
 
-use crate::agent::{ActionBounds, ActionSpace, OfflineLearner};
+use crate::agent::{ActionBounds, ActionSpace, OfflineData, OfflineLearner};
 use crate::algo::AgentCard;
 use crate::config::ConfigFile;
 use crate::config::TrainConfig;
@@ -8,6 +8,7 @@ use crate::error::{Error, Result, bail};
 use crate::evaluate::evaluate_policy;
 use crate::method::BuildContext;
 use crate::offline::{Demonstrations, prepare};
+use crate::segments::prepare_segments;
 use ember_datasets::OfflineDataset;
 use ember_datasets::scores::RefScores;
 use ember_engine::runtime::{self, RunSummary};
@@ -92,32 +93,55 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
     let config_path = job.run_dir.join("config.toml");
     std::fs::write(&config_path, job.config.to_toml()).map_err(|e| Error::io(&config_path, e))?;
 
-    let demos = expert.as_ref().map(|expert| Demonstrations {
-        expert,
-        config: &job.config.imitation,
-    });
-    let prepared = prepare(
-        &dataset,
-        demos,
-        &job.config.algo,
-        bounds,
-        env.max_episode_steps(),
-        &device,
-    )
-    .map_err(|e| Error::invalid(format!("{}: {e}", env.id())))?;
-    if let Some(loss) = prepared.discriminator_loss {
-        tracing::info!(loss, "imitation reward learned");
-    }
+    let (spec, buffer) = match job.config.algo.segments() {
+        None => {
+            let demos = expert.as_ref().map(|expert| Demonstrations {
+                expert,
+                config: &job.config.imitation,
+            });
+            let prepared = prepare(
+                &dataset,
+                demos,
+                &job.config.algo,
+                bounds,
+                env.max_episode_steps(),
+                &device,
+            )
+            .map_err(|e| Error::invalid(format!("{}: {e}", env.id())))?;
+            if let Some(loss) = prepared.discriminator_loss {
+                tracing::info!(loss, "imitation reward learned");
+            }
+            (
+                prepared.spec,
+                OfflineData::Transitions(Box::new(prepared.buffer)),
+            )
+        }
+        Some(opts) => {
+            if job.expert.is_some() {
+                bail!(
+                    "{} learns from rewards; it has no imitation mode (drop --expert)",
+                    job.config.algo.name()
+                );
+            }
+            let (spec, buffer) =
+                prepare_segments(&dataset, &job.config.algo, bounds, &opts, &device)
+                    .map_err(Error::invalid)?;
+            (spec, OfflineData::Segments(Box::new(buffer)))
+        }
+    };
     tracing::info!(
         dataset = %job.dataset.display(),
-        transitions = prepared.buffer.len(),
+        samples = match &buffer {
+            OfflineData::Transitions(b) => b.len(),
+            OfflineData::Segments(b) => b.len(),
+        },
         algo = job.config.algo.name(),
         device = %job.device,
         "training"
     );
     let card = AgentCard {
         config: job.config.algo.clone(),
-        spec: prepared.spec.clone(),
+        spec: spec.clone(),
         run_steps: job.config.run.steps,
         env: job.env.clone(),
         dataset: job.dataset.display().to_string(),
@@ -125,12 +149,12 @@ pub fn train(job: &TrainJob) -> Result<TrainOutcome> {
     };
     let ctx = BuildContext {
         base: job.base.clone(),
-        ..BuildContext::new(prepared.spec, job.config.run.steps, &device)
+        ..BuildContext::new(spec, job.config.run.steps, &device)
     };
     let agent = job.config.algo.build(&ctx)?;
     let mut learner = OfflineLearner {
         agent,
-        buffer: prepared.buffer,
+        buffer,
         card,
         seed: job.seed,
         device: device.clone(),

@@ -35,6 +35,10 @@ fn gradient_steps(c: &mut Criterion) {
             action_space: ActionBounds::unit(ACT).into(),
         };
         for algo in AlgoConfig::NAMES {
+            // Sequence methods train on segment batches (`planning_latency` benches trajdiff).
+            if AlgoConfig::by_name(algo).unwrap().segments().is_some() {
+                continue;
+            }
             let spec = spec.clone();
             let mut agent = AlgoConfig::by_name(algo)
                 .unwrap()

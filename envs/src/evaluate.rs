@@ -89,6 +89,7 @@ pub fn evaluate(
         for (&s, step) in active.iter().zip(steps) {
             let k = episode_of[s];
             stats.returns[k] += step.reward;
+            policy.observe_reward(s, step.reward);
             stats.lengths[k] += 1;
             if !step.done() {
                 obs[s] = step.obs;

@@ -49,6 +49,11 @@ pub trait EpisodePolicy {
     /// One action per observation; `observations[i]` is the current observation of the
     /// episode in slot `slots[i]` (slots are distinct within a call).
     fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>>;
+
+    /// The reward the last action of `slot` earned (before the next `act_in` or `reset`), for
+    /// policies that condition on the return still to collect (return-to-go bookkeeping);
+    /// ignored by default.
+    fn observe_reward(&mut self, _slot: usize, _reward: f64) {}
 }
 
 impl<P: Policy + ?Sized> EpisodePolicy for P {

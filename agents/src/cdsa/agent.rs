@@ -3,10 +3,11 @@
 
 use super::denoiser::{denoise, open_base};
 use super::{CdsaConfig, CdsaNets, NoiseScales};
-use crate::agent::{OfflineAgent, Policy, Spec};
+use crate::agent::{EpisodePolicy, OfflineAgent, Spec};
 use crate::checkpoint::{
     load_json, load_module, load_optimizer, save_json, save_module, save_optimizer,
 };
+use crate::saved_policy::SavedActor;
 use ember_engine::burn::module::Module;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::Device;
@@ -26,7 +27,7 @@ pub struct Cdsa {
     nets: CdsaNets,
     opt: ModuleOptimizer,
     scales: Option<NoiseScales>,
-    base: Option<Box<dyn Policy>>,
+    base: Option<SavedActor>,
 }
 
 impl Cdsa {
@@ -90,10 +91,23 @@ impl OfflineAgent for Cdsa {
     }
 }
 
-impl Policy for Cdsa {
-    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        let base = match &self.base {
-            Some(base) => base.act(observations),
+/// Acts as base + CDSA; a base with memory per episode (a replanning agent) keeps it.
+impl EpisodePolicy for Cdsa {
+    fn reset(&mut self, slot: usize) {
+        if let Some(base) = &mut self.base {
+            base.reset(slot);
+        }
+    }
+
+    fn observe_reward(&mut self, slot: usize, reward: f64) {
+        if let Some(base) = &mut self.base {
+            base.observe_reward(slot, reward);
+        }
+    }
+
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let base = match &mut self.base {
+            Some(base) => base.act_in(slots, observations),
             None => {
                 let mut centre = vec![0.0; self.spec.act_dim];
                 self.spec.bounds().from_unit(&mut centre);

@@ -2,10 +2,10 @@
 //! --denoiser`, `ember collect --denoiser`, d4rl-bench's `<base>+cdsa` and embedding programs run.
 
 use super::{CdsaNets, Knobs, adjust};
-use crate::agent::{ActionSpace, Policy, Spec};
+use crate::agent::{ActionSpace, EpisodePolicy, Spec};
 use crate::algo::{AgentCard, AlgoConfig};
 use crate::checkpoint::{load_json, load_module, problem, resolve_checkpoint};
-use crate::saved_policy::SavedPolicy;
+use crate::saved_policy::{SavedActor, SavedPolicy};
 use ember_engine::burn::tensor::{Device, Tensor, TensorData};
 use ember_engine::runtime::RuntimeError;
 use std::path::{Path, PathBuf};
@@ -69,7 +69,11 @@ impl Denoiser {
     }
 
     /// Wraps `base`, a policy acting in environment `base_env`, after [`Denoiser::check`].
-    pub fn wrap<P: Policy>(self, base: P, base_env: &str) -> Result<Denoised<P>, RuntimeError> {
+    pub fn wrap<P: EpisodePolicy>(
+        self,
+        base: P,
+        base_env: &str,
+    ) -> Result<Denoised<P>, RuntimeError> {
         self.check(base_env)?;
         Ok(Denoised {
             base,
@@ -98,10 +102,20 @@ pub struct Denoised<P> {
     pub denoiser: Denoiser,
 }
 
-impl<P: Policy> Policy for Denoised<P> {
-    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
-        self.denoiser
-            .adjust(observations, &self.base.act(observations))
+/// The base's memory per episode (a replanning agent's) is kept: `reset` and rewards pass
+/// through, and the base acts on every step.
+impl<P: EpisodePolicy> EpisodePolicy for Denoised<P> {
+    fn reset(&mut self, slot: usize) {
+        self.base.reset(slot);
+    }
+
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        let actions = self.base.act_in(slots, observations);
+        self.denoiser.adjust(observations, &actions)
+    }
+
+    fn observe_reward(&mut self, slot: usize, reward: f64) {
+        self.base.observe_reward(slot, reward);
     }
 }
 
@@ -112,7 +126,7 @@ impl SavedPolicy {
         let policy = Denoiser::open(run, device)?.wrap(self.policy, &self.env)?;
         Ok(Self {
             method: format!("{}+cdsa", self.method),
-            policy: Box::new(policy),
+            policy: SavedActor::Episodes(Box::new(policy)),
             ..self
         })
     }
@@ -136,7 +150,7 @@ pub(crate) fn open_base(
     path: &Path,
     spec: &Spec,
     device: &Device,
-) -> Result<Box<dyn Policy>, RuntimeError> {
+) -> Result<SavedActor, RuntimeError> {
     let saved = SavedPolicy::open(path, &device.clone().without_autodiff(), false)?;
     fits(spec, &saved.env).map_err(|shapes| {
         problem(

@@ -15,7 +15,7 @@
 //! * Acting ([`adjust`]) is plain forward passes in one of three variants (A1 state guidance
 //!   through the inverse model, A2 next-state guidance through the forward model, B action
 //!   guidance in K steps), with the knobs κ_s, κ_a, σ_q, K ([`Knobs`]).
-//! * [`Denoiser`] reopens a trained run and [`Denoised`] wraps any [`crate::Policy`] with it, so
+//! * [`Denoiser`] reopens a trained run and [`Denoised`] wraps any [`crate::EpisodePolicy`] with it, so
 //!   evaluation, collection and embedding programs all accept "base + CDSA".
 //!
 //! Deviations (the paper's choices are unknown, see the spec §1.2): κ is measured in units of

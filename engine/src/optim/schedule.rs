@@ -10,9 +10,29 @@ pub fn cosine_decay(base: f64, step: usize, total: usize) -> f64 {
     base * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
 }
 
+/// Linear decay of the factor from 1 to `final_fraction` over `total` steps, then held:
+/// `base * (1 - (1 - final_fraction) * min(t, total) / total)` (PyTorch's `LinearLR` from
+/// `start_factor` 1 to `end_factor`, Trajectory Diffuser's schedule).
+pub fn linear_decay(base: f64, step: usize, total: usize, final_fraction: f64) -> f64 {
+    if total == 0 {
+        return base * final_fraction;
+    }
+    let progress = (step.min(total) as f64) / total as f64;
+    base * (1.0 - (1.0 - final_fraction) * progress)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn linear_decay_hand_computed_points() {
+        assert!((linear_decay(2e-4, 0, 100_000, 0.01) - 2e-4).abs() < 1e-15);
+        // Half-way: 1 - 0.99 / 2 = 0.505.
+        assert!((linear_decay(2e-4, 50_000, 100_000, 0.01) - 2e-4 * 0.505).abs() < 1e-15);
+        assert!((linear_decay(2e-4, 100_000, 100_000, 0.01) - 2e-6).abs() < 1e-15);
+        assert!((linear_decay(2e-4, 900_000, 100_000, 0.01) - 2e-6).abs() < 1e-15);
+    }
 
     #[test]
     fn hand_computed_points() {

@@ -3,17 +3,16 @@
 //! toward the data by CDSA's denoiser: base + CDSA beats the noisy base by a clear margin on the
 //! same episodes and the same noise. Also the one-line refusals of bad denoiser inputs. Release.
 
-use ember::Policy;
+use ember::EpisodePolicy;
 use ember::cdsa::{Denoiser, Knobs};
 use ember::config::{ConfigFile, TrainConfig};
 use ember::evaluate::evaluate_policy;
-use ember::saved_policy::SavedPolicy;
+use ember::saved_policy::{SavedActor, SavedPolicy};
 use ember::train::{TrainJob, train};
 use ember_tests::{bundled_dataset, workspace_path};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
-use std::cell::RefCell;
 use std::path::Path;
 
 /// Trains the preset `configs/<preset>.toml` on the bundled dataset into `dir` (seed 0).
@@ -39,28 +38,31 @@ const MARGIN: f64 = 8.0;
 /// A policy whose actions get Gaussian noise of std `std` (torque units) and are clipped to
 /// Pendulum's [-2, 2]: the corrupted base.
 struct Noisy {
-    base: Box<dyn Policy>,
+    base: SavedActor,
     std: f32,
-    rng: RefCell<StdRng>,
+    rng: StdRng,
 }
 
 impl Noisy {
-    fn new(base: Box<dyn Policy>, std: f32) -> Self {
+    fn new(base: SavedActor, std: f32) -> Self {
         Self {
             base,
             std,
-            rng: RefCell::new(StdRng::seed_from_u64(7)),
+            rng: StdRng::seed_from_u64(7),
         }
     }
 }
 
-impl Policy for Noisy {
-    fn act(&self, observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
+impl EpisodePolicy for Noisy {
+    fn reset(&mut self, slot: usize) {
+        self.base.reset(slot);
+    }
+
+    fn act_in(&mut self, slots: &[usize], observations: &[Vec<f32>]) -> Vec<Vec<f32>> {
         let normal = Normal::new(0.0, self.std).unwrap();
-        let mut rng = self.rng.borrow_mut();
-        let mut actions = self.base.act(observations);
+        let mut actions = self.base.act_in(slots, observations);
         for a in actions.iter_mut().flatten() {
-            *a = (*a + normal.sample(&mut *rng)).clamp(-2.0, 2.0);
+            *a = (*a + normal.sample(&mut self.rng)).clamp(-2.0, 2.0);
         }
         actions
     }

@@ -2,7 +2,7 @@
 //! noise off, so the step is deterministic given the batch) from identical weights on `cpu` and
 //! on `wgpu` (Mesa lavapipe in CI) or `ndarray`.
 
-use ember::agent::{ActionBounds, OfflineAgent, Spec};
+use ember::agent::{ActionBounds, EpisodePolicy, OfflineAgent, Spec};
 use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
 use ember::engine::burn::tensor::{Device, Tensor, TensorData};
@@ -78,7 +78,8 @@ fn compare(name: &str, other: Device) {
         );
     }
     let obs: Vec<Vec<f32>> = (0..4).map(|i| values(OBS, i as f32)).collect();
-    for (ra, rb) in a.act(&obs).iter().zip(b.act(&obs)) {
+    let slots = [0, 1, 2, 3];
+    for (ra, rb) in a.act_in(&slots, &obs).iter().zip(b.act_in(&slots, &obs)) {
         for (x, y) in ra.iter().zip(rb) {
             assert!((x - y).abs() < 1e-3, "{name} action: cpu {x} vs other {y}");
         }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 /// Trains with the preset `configs/pendulum/<preset>.toml` (imitating `expert` when given) and
 /// returns (behaviour, agent) in normalised-score points.
-fn train_bundled(preset: &str, expert: Option<PathBuf>) -> (f64, f64) {
+pub(crate) fn train_bundled(preset: &str, expert: Option<PathBuf>) -> (f64, f64) {
     let _turn = ember_tests::one_device_user();
     let mut config =
         TrainConfig::load(&workspace_path(&format!("configs/pendulum/{preset}.toml"))).unwrap();
@@ -38,7 +38,7 @@ fn train_bundled(preset: &str, expert: Option<PathBuf>) -> (f64, f64) {
     (behaviour, agent)
 }
 
-const MARGIN: f64 = 20.0;
+pub(crate) const MARGIN: f64 = 20.0;
 
 #[test]
 fn iql_beats_behaviour_policy() {

@@ -9,3 +9,4 @@ mod learning;
 mod sac;
 mod subpo;
 mod suite;
+mod trajdiff;

@@ -6,7 +6,7 @@
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use ember::agent::{ActionBounds, Policy, Spec};
+use ember::agent::{ActionBounds, EpisodePolicy, Spec};
 use ember::algo::AlgoConfig;
 use ember::datasets::StateNormalizer;
 use ember::engine::burn::tensor::Device;
@@ -25,7 +25,8 @@ pub struct Args {
     /// Problem shapes, comma-separated: mujoco (obs 17, act 6), pendulum (obs 3, act 1).
     #[arg(long, value_delimiter = ',', default_value = "mujoco,pendulum")]
     shapes: Vec<String>,
-    /// Methods, comma-separated (default: every offline method, then sac).
+    /// Methods, comma-separated (default: every offline method trained on transitions, then
+    /// sac).
     #[arg(long, value_delimiter = ',')]
     algos: Option<Vec<String>>,
     /// Timed update steps per method (after 20 untimed ones).
@@ -88,6 +89,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(list) => list.iter().map(|a| a.trim().to_ascii_lowercase()).collect(),
         None => AlgoConfig::NAMES
             .iter()
+            .filter(|name| !trains_on_segments(name))
             .map(|s| s.to_string())
             .chain(["sac".to_string()])
             .collect::<Vec<_>>(),
@@ -97,6 +99,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             bail!(
                 "unknown method `{algo}`; valid: {}, sac",
                 AlgoConfig::NAMES.join(", ")
+            );
+        }
+        if trains_on_segments(algo) {
+            bail!(
+                "{algo} trains on episode windows, not transitions: its planning latency is \
+                 `cargo bench --bench planning_latency`"
             );
         }
     }
@@ -188,6 +196,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether the offline method `name` trains on episode windows (it has no transition update).
+fn trains_on_segments(name: &str) -> bool {
+    AlgoConfig::by_name(name).is_some_and(|c| c.segments().is_some())
+}
+
 /// Update steps/s of `algo` on random data of `shape`, and its policy latency (µs) for one
 /// observation and for 256.
 fn measure(
@@ -217,7 +230,7 @@ fn measure(
         last.map(|m| m.read());
         steps as f64 / start.elapsed().as_secs_f64()
     };
-    let (rate, policy): (f64, Box<dyn Policy>) = if algo == "sac" {
+    let (rate, mut policy): (f64, Box<dyn EpisodePolicy>) = if algo == "sac" {
         let config = SacConfig::default();
         let batch = config.batch_size;
         let mut sac = Sac::new(config, spec, &device);
@@ -232,12 +245,13 @@ fn measure(
         let rate = time_updates(&mut |step| agent.update(&buffer.sample(batch), step));
         (rate, agent)
     };
-    let latency = |n: usize, repeats: usize| {
+    let mut latency = |n: usize, repeats: usize| {
         let observations = vec![vec![0.1f32; shape.obs]; n];
-        policy.act(&observations);
+        let slots: Vec<usize> = (0..n).collect();
+        policy.act_in(&slots, &observations);
         let start = Instant::now();
         for _ in 0..repeats {
-            policy.act(&observations);
+            policy.act_in(&slots, &observations);
         }
         start.elapsed().as_secs_f64() * 1e6 / repeats as f64
     };

@@ -75,7 +75,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
                 Some(run) => saved.denoised(run, &device)?,
                 None => saved,
             };
-            (Behaviour::Policy(saved.policy), saved.method)
+            (saved.policy.into(), saved.method)
         }
     };
     if args.denoiser.is_some() && matches!(behaviour, Behaviour::Random | Behaviour::Scripted(_)) {

@@ -1,13 +1,14 @@
-//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F] [--denoiser RUN
-//! [--knob K=V].. [--sweep K=V1,V2,..]]`: any checkpoint, of an offline agent or a SAC snapshot;
-//! with a CDSA denoiser, the checkpoint alone and base + CDSA on the same episodes.
+//! `ember eval --checkpoint DIR [--env ENV] [--episodes N] [--dataset F] [--set K=V]
+//! [--planner td|dd] [--denoiser RUN [--knob K=V].. [--sweep K=V1,V2,..]]`: any checkpoint, of
+//! an offline agent or a SAC or GAIL snapshot; with a CDSA denoiser, the checkpoint alone and
+//! base + CDSA on the same episodes.
 
 use anyhow::{Context, bail};
 use ember::cdsa::{Denoised, Denoiser, Knobs};
 use ember::engine::parse_device;
 use ember::engine::runtime::{EvalReport, RISK_ALPHA};
 use ember::evaluate::evaluate_policy;
-use ember::saved_policy::SavedPolicy;
+use ember::saved_policy::{SavedActor, SavedPolicy};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,11 +45,29 @@ pub struct Args {
     /// (e.g. `kappa=0,0.25,0.5,1`), and print a table.
     #[arg(long, requires = "denoiser", value_name = "KEY=V1,V2,..")]
     sweep: Option<String>,
+    /// Override an offline agent's `[algo]` hyperparameter for acting, e.g.
+    /// `--set candidates=8` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Trajectory Diffuser's planner: `td` (drafter + K refinement steps) or `dd` (the
+    /// Decision-Diffuser baseline: the whole chain from noise); shorthand for `--set planner=..`.
+    #[arg(long)]
+    planner: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let device = parse_device(&args.device)?;
-    let mut saved = SavedPolicy::open(&args.checkpoint, &device, false)?;
+    let mut overrides = Vec::new();
+    for set in &args.set {
+        let Some((key, value)) = set.split_once('=') else {
+            anyhow::bail!("--set {set}: expected KEY=VALUE");
+        };
+        overrides.push((key.trim().to_string(), value.trim().to_string()));
+    }
+    if let Some(planner) = &args.planner {
+        overrides.push(("planner".into(), format!("\"{planner}\"")));
+    }
+    let mut saved = SavedPolicy::open_with(&args.checkpoint, &device, false, &overrides)?;
     let env = args.env.clone().unwrap_or(saved.env.clone());
     let reference = match args.dataset.clone().or(saved.dataset.clone()) {
         Some(dataset) => match ember::datasets::load(&dataset) {
@@ -137,11 +156,7 @@ fn sweep_values<'a>(spec: &'a str, knobs: &Knobs) -> anyhow::Result<(&'a str, Ve
     Ok((key, values))
 }
 
-fn set_knob(
-    denoised: &mut Denoised<Box<dyn ember::Policy>>,
-    key: &str,
-    value: &str,
-) -> anyhow::Result<()> {
+fn set_knob(denoised: &mut Denoised<SavedActor>, key: &str, value: &str) -> anyhow::Result<()> {
     denoised
         .denoiser
         .knobs

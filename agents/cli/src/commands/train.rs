@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Algorithm: iql, td3bc, odice, bc or cdsa (may be omitted when --config names it).
+    /// Algorithm: iql, td3bc, odice, bc, cdsa or trajdiff (may be omitted when --config names it).
     #[arg(long)]
     algo: Option<String>,
     /// D4RL HDF5 file or Minari dataset directory (may be omitted in the paper imitation
