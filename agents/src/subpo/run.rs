@@ -77,7 +77,8 @@ pub struct SubpoRunOptions {
 /// What a run reports.
 #[derive(Clone, Debug)]
 pub struct SubpoReport {
-    /// The evaluations of this process with their epoch; the last one after the final epoch.
+    /// The evaluations of this process with their epoch; the last one after the final epoch
+    /// (for a finished run rerun, an evaluation of its final policy).
     pub evaluations: Vec<(usize, SubpoEval)>,
     /// Paths of the final evaluation: the greedy one first, then the sampled ones.
     pub paths: Vec<Vec<usize>>,
@@ -115,6 +116,16 @@ pub fn train_run(
         paths = sampled;
         Ok(eval)
     })?;
+    let mut evaluations = summary.evaluations;
+    if evaluations.is_empty() {
+        // A finished run rerun trains nothing: evaluate the policy its checkpoint holds.
+        let (eval, sampled) = learner.evaluate().map_err(|message| RuntimeError::Eval {
+            step: summary.steps,
+            message,
+        })?;
+        paths = sampled;
+        evaluations.push((summary.steps, eval));
+    }
     if options.run_dir.is_some() {
         write_paths(&dir, learner, &paths)?;
         #[cfg(feature = "plots")]
@@ -123,10 +134,7 @@ pub fn train_run(
             pictures(&dir, learner, drawn)?;
         }
     }
-    Ok(SubpoReport {
-        evaluations: summary.evaluations,
-        paths,
-    })
+    Ok(SubpoReport { evaluations, paths })
 }
 
 /// `paths.csv`: one trajectory per line as `kind,F/MAX,cells...` (`greedy` first).

@@ -252,6 +252,10 @@ mod tests {
         let train = std::fs::read_to_string(dir.path().join("train.csv")).unwrap();
         let steps: Vec<&str> = train.lines().skip(1).map(|l| &l[..1]).collect();
         assert_eq!(steps, ["1", "2", "3"]);
+        // The finished run again: nothing to train, its policy is evaluated.
+        run_line(dir.path(), &extra).unwrap();
+        let train = std::fs::read_to_string(dir.path().join("train.csv")).unwrap();
+        assert_eq!(train.lines().count(), 4);
     }
 
     /// Unknown env, instance out of range, H = 0 and a weight file of the wrong shape are
