@@ -40,6 +40,7 @@ pub mod offline;
 pub mod online;
 #[cfg(feature = "plots")]
 pub mod plot;
+pub mod run_dir;
 pub mod sac;
 pub mod saved_policy;
 pub mod scripted;

@@ -292,14 +292,7 @@ pub fn train_run<T: Task>(
     options: &RunOptions,
 ) -> Result<RunReport, RuntimeError> {
     // Held to the end of the run: dropping it removes the temporary directory.
-    let (dir, _temporary) = match &options.run_dir {
-        Some(dir) => (dir.clone(), None),
-        None => {
-            let temp =
-                tempfile::tempdir().map_err(|e| RuntimeError::io(std::env::temp_dir(), e))?;
-            (temp.path().to_path_buf(), Some(temp))
-        }
-    };
+    let (dir, _temporary) = crate::run_dir::run_dir_or_temp(options.run_dir.as_ref())?;
     let names = &options.objective_names;
     let mut learner = GfnLearner::new(gfn, options.top_k, names.len());
     ember_engine::runtime::train(&mut learner, &dir, &options.run, |learner, step| {

@@ -102,14 +102,7 @@ pub fn train_run(
     learner: &mut SubpoLearner,
     options: &SubpoRunOptions,
 ) -> Result<SubpoReport, RuntimeError> {
-    let (dir, _temporary) = match &options.run_dir {
-        Some(dir) => (dir.clone(), None),
-        None => {
-            let temp =
-                tempfile::tempdir().map_err(|e| RuntimeError::io(std::env::temp_dir(), e))?;
-            (temp.path().to_path_buf(), Some(temp))
-        }
-    };
+    let (dir, _temporary) = crate::run_dir::run_dir_or_temp(options.run_dir.as_ref())?;
     let mut paths = Vec::new();
     let summary = ember_engine::runtime::train(learner, &dir, &options.run, |learner, _| {
         let (eval, sampled) = learner.evaluate()?;
