@@ -33,7 +33,8 @@ enum Command {
     CollectSuite(collect_suite::Args),
     /// Train an offline agent on a dataset and evaluate it in an environment.
     Train(train::Args),
-    /// Train an online agent (SAC) by acting in an environment, with periodic evaluation.
+    /// Train an online agent (SAC, or GAIL with an expert in its config) by acting in an
+    /// environment, with periodic evaluation.
     TrainOnline(train_online::Args),
     /// Evaluate a trained agent (a checkpoint or run directory).
     Eval(eval::Args),
