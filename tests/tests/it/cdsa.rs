@@ -15,11 +15,16 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 use std::path::Path;
 
-/// Trains the preset `configs/<preset>.toml` on the bundled dataset into `dir` (seed 0).
-fn train_preset(preset: &str, dir: &Path, base: Option<&Path>) -> ember::Result<()> {
-    let mut config = TrainConfig::load(&workspace_path(&format!("configs/{preset}.toml")))?;
+/// The preset `configs/<preset>.toml`, without a progress bar.
+fn preset(preset: &str) -> TrainConfig {
+    let mut config = TrainConfig::load(&workspace_path(&format!("configs/{preset}.toml"))).unwrap();
     config.run.progress = false;
-    train(&TrainJob {
+    config
+}
+
+/// A job training `config` on the bundled dataset into `dir` (seed 0, cpu, Pendulum).
+fn job(config: TrainConfig, dir: &Path, base: Option<&Path>) -> TrainJob {
+    TrainJob {
         config,
         dataset: bundled_dataset(),
         expert: None,
@@ -28,8 +33,12 @@ fn train_preset(preset: &str, dir: &Path, base: Option<&Path>) -> ember::Result<
         seed: 0,
         run_dir: dir.to_path_buf(),
         base: base.map(Path::to_path_buf),
-    })
-    .map(|_| ())
+    }
+}
+
+/// Trains the preset `configs/<preset>.toml` on the bundled dataset into `dir` (seed 0).
+fn train_preset(name: &str, dir: &Path, base: Option<&Path>) -> ember::Result<()> {
+    train(&job(preset(name), dir, base)).map(|_| ())
 }
 
 /// Normalised points by which base + CDSA must beat the noisy base.
@@ -112,22 +121,10 @@ fn bad_denoiser_inputs_are_refused_in_one_line() {
     let _turn = ember_tests::one_device_user();
     let runs = tempfile::tempdir().unwrap();
     let (bc_dir, cdsa_dir) = (runs.path().join("bc"), runs.path().join("cdsa"));
-    let mut bc = TrainConfig::load(&workspace_path("configs/pendulum/bc.toml")).unwrap();
+    let mut bc = preset("pendulum/bc");
     bc.run.steps = 10;
-    bc.run.progress = false;
-    let mut cdsa = TrainConfig::load(&workspace_path("configs/cdsa/pendulum.toml")).unwrap();
+    let mut cdsa = preset("cdsa/pendulum");
     cdsa.run.steps = 10;
-    cdsa.run.progress = false;
-    let job = |config: TrainConfig, dir: &Path, base: Option<&Path>| TrainJob {
-        config,
-        dataset: bundled_dataset(),
-        expert: None,
-        env: "pendulum".into(),
-        device: "cpu".into(),
-        seed: 0,
-        run_dir: dir.to_path_buf(),
-        base: base.map(Path::to_path_buf),
-    };
     train(&job(bc.clone(), &bc_dir, None)).unwrap();
     train(&job(cdsa.clone(), &cdsa_dir, None)).unwrap();
     let device = ember::engine::parse_device("cpu").unwrap();
