@@ -2,7 +2,7 @@
 # Installs MuJoCo 3.17.0, Gymnasium 1.4.0 (for its model XML files) and h5py 3.16.0 (for
 # scripts/check_d4rl_suite.py) into the git-ignored venv `.venv-mujoco/` at the repository root,
 # and links the shared library into `.venv-mujoco/mujoco-lib/`, where the `mujoco` feature of
-# ember-envs finds it (see build/mujoco_rpath.rs and .cargo/config.toml). Safe to run again.
+# ember-envs finds it (see build/native_rpath.rs and .cargo/config.toml). Safe to run again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv-mujoco"

@@ -28,6 +28,7 @@ pub mod cdsa;
 pub mod checkpoint;
 pub mod collect;
 pub mod config;
+pub mod configure;
 pub mod error;
 pub mod evaluate;
 pub mod gail;

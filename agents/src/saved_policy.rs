@@ -8,6 +8,7 @@ use crate::checkpoint::{problem, resolve_checkpoint};
 use crate::collect::Behaviour;
 use crate::gail::{GailCard, GailPolicy};
 use crate::sac::{SacCard, SacPolicy};
+use ember_datasets::scores::RefScores;
 use ember_engine::burn::tensor::Device;
 use ember_engine::runtime::RuntimeError;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,21 @@ impl From<SavedActor> for Behaviour {
 }
 
 impl SavedPolicy {
+    /// The reference scores that normalise this policy's returns: those of `dataset` when
+    /// given (a suite file gives a SAC snapshot the suite's scores), else those of the dataset
+    /// an offline agent was trained on; `None`, with a warning when a file cannot be read,
+    /// otherwise.
+    pub fn reference_scores(&self, dataset: Option<&Path>) -> Option<RefScores> {
+        let dataset = dataset.or(self.dataset.as_deref())?;
+        match ember_datasets::load(dataset) {
+            Ok(data) => data.reference_scores(),
+            Err(error) => {
+                tracing::warn!("no reference scores: {error}");
+                None
+            }
+        }
+    }
+
     /// Opens checkpoint `dir` (a run directory also works: its latest checkpoint is used) on
     /// `device`. `sample` draws SAC's actions from its tanh-Gaussian instead of taking the
     /// mean (how D4RL collected its data); offline agents act deterministically only.

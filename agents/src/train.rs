@@ -41,6 +41,14 @@ pub struct TrainJob {
     pub base: Option<PathBuf>,
 }
 
+/// The run directory of a job that names none: `runs/<algo>-<dataset stem>-s<seed>`.
+pub fn default_run_dir(config: &TrainConfig, dataset: &Path, seed: u64) -> PathBuf {
+    let stem = dataset
+        .file_stem()
+        .map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("runs").join(format!("{}-{stem}-s{seed}", config.algo.name()))
+}
+
 /// What a finished job reports.
 pub struct TrainOutcome {
     /// Evaluations and last checkpoint.

@@ -1,72 +1,9 @@
 //! What the training commands share: the configuration from `--config` and/or `--algo`, the
 //! device, the seed, and overrides of the configuration's budget and evaluation cadence.
 
-use anyhow::bail;
-use ember::algo::AlgoConfig;
-use ember::config::ConfigFile;
-use ember::config::{EvalConfig, TrainConfig};
+use ember::config::EvalConfig;
+pub use ember::configure::configure;
 use ember::engine::runtime::RunConfig;
-use ember::online::{OnlineAlgoConfig, OnlineConfig};
-use std::path::Path;
-
-/// A configuration file that names its algorithm: offline ([`TrainConfig`]) or online
-/// ([`OnlineConfig`]).
-pub trait AlgoFile: ConfigFile {
-    /// The algorithms it can configure.
-    const NAMES: &'static [&'static str];
-    /// The defaults of algorithm `name`.
-    fn defaults(name: &str) -> Option<Self>;
-    /// The algorithm it configures.
-    fn algo_name(&self) -> &str;
-}
-
-impl AlgoFile for TrainConfig {
-    const NAMES: &'static [&'static str] = AlgoConfig::NAMES;
-    fn defaults(name: &str) -> Option<Self> {
-        AlgoConfig::by_name(name).map(TrainConfig::defaults)
-    }
-    fn algo_name(&self) -> &str {
-        self.algo.name()
-    }
-}
-
-impl AlgoFile for OnlineConfig {
-    const NAMES: &'static [&'static str] = OnlineAlgoConfig::NAMES;
-    fn defaults(name: &str) -> Option<Self> {
-        OnlineAlgoConfig::by_name(name).map(OnlineConfig::defaults)
-    }
-    fn algo_name(&self) -> &str {
-        self.algo.name()
-    }
-}
-
-/// The configuration of `--config` (which `--algo`, if given, must agree with), or the
-/// defaults of `--algo`.
-pub fn configure<C: AlgoFile>(config: Option<&Path>, algo: Option<&str>) -> anyhow::Result<C> {
-    let known = || C::NAMES.join(", ");
-    let defaults = |name: &str| {
-        C::defaults(name)
-            .ok_or_else(|| anyhow::anyhow!("unknown algorithm `{name}`; known: {}", known()))
-    };
-    match (config, algo) {
-        (Some(path), algo) => {
-            let config = C::load(path)?;
-            if let Some(algo) = algo {
-                let wanted = defaults(algo)?;
-                if wanted.algo_name() != config.algo_name() {
-                    bail!(
-                        "--algo {algo} disagrees with {} (which configures {})",
-                        path.display(),
-                        config.algo_name()
-                    );
-                }
-            }
-            Ok(config)
-        }
-        (None, Some(algo)) => defaults(algo),
-        (None, None) => bail!("give --algo ({}) or --config", known()),
-    }
-}
 
 /// Command-line overrides of a configuration's budget and evaluation cadence, shared by the
 /// training commands (`ember train`, `ember train-online`, `ember gfn`, `d4rl-bench`).

@@ -38,7 +38,9 @@ mod trajectory;
 pub use config::{GfnConfig, GfnError, LossKind};
 pub use model::{GfnModel, LogZ, ModelShape, RowInputs};
 #[cfg(feature = "chem")]
-pub use molecules::{MoleculeTask, OBJECTIVE_NAMES, Scorer, diverse_selection, parse_objectives};
+pub use molecules::{
+    BatchScorer, MoleculeTask, OBJECTIVE_NAMES, Scorer, diverse_selection, parse_objectives,
+};
 pub use plot_data::{PlotData, write_plot_data};
 pub use replay::Replay;
 pub use run::{Evaluation, GfnLearner, RunOptions, RunReport, train_run};

@@ -16,6 +16,10 @@ const FLOOR: f64 = 1e-4;
 /// A SMILES scorer: one value per objective, each to maximise, ideally in `[0, 1]`.
 pub type Scorer = Box<dyn Fn(&str) -> Vec<f64> + Send + Sync>;
 
+/// A batched SMILES scorer ([`MoleculeTask::batched`]): one call scores a whole batch,
+/// returning one vector of objective values per molecule, in order, or an error message.
+pub type BatchScorer = Box<dyn Fn(&[String]) -> Result<Vec<Vec<f64>>, String> + Send + Sync>;
+
 /// Molecule design: build molecules from fragments, score their SMILES.
 ///
 /// `log R(x) = Σ_k ln max(v_k, 1e-4)` (the product of the objectives) for TB/DB/SubTB/FL;
@@ -24,9 +28,18 @@ pub type Scorer = Box<dyn Fn(&str) -> Vec<f64> + Send + Sync>;
 /// molecule is a mode when its reward reaches `mode_threshold` and, with
 /// [`MoleculeTask::distinct_modes`], when its ECFP4 Tanimoto similarity to every mode found
 /// before it is below a bound.
+///
+/// The sampler scores each batch of new molecules with one call of the scorer (a batched
+/// scorer sees them all at once); scores are cached by SMILES. A scorer that fails, returns
+/// a non-finite value or the wrong number of values stops the run with a message naming the
+/// molecule ([`Task::failure`]).
 pub struct MoleculeTask {
     env: FragMolEnv,
-    scorer: Scorer,
+    scorer: BatchScorer,
+    /// Values per molecule the scorer must return, when known.
+    n_objectives: Option<usize>,
+    /// The first scoring error; once set, the scorer is not called again.
+    failure: Mutex<Option<String>>,
     mode_threshold: f64,
     mode_max_similarity: Option<f64>,
     cache: Mutex<HashMap<String, Vec<f64>>>,
@@ -59,11 +72,46 @@ impl MoleculeTask {
         scorer: impl Fn(&str) -> Vec<f64> + Send + Sync + 'static,
         mode_threshold: f64,
     ) -> Result<Self, GfnError> {
+        let batch =
+            move |smiles: &[String]| Ok(smiles.iter().map(|s| scorer(s)).collect::<Vec<_>>());
+        Self::with_scorer(max_frags, Box::new(batch), None, mode_threshold)
+    }
+
+    /// Like [`MoleculeTask::new`], with a scorer called once per batch of molecules (a
+    /// Python function, a model on a GPU) that returns `n_objectives` values per molecule
+    /// or an error message, which stops the run ([`Task::failure`]).
+    pub fn batched(
+        max_frags: usize,
+        n_objectives: usize,
+        scorer: impl Fn(&[String]) -> Result<Vec<Vec<f64>>, String> + Send + Sync + 'static,
+        mode_threshold: f64,
+    ) -> Result<Self, GfnError> {
+        if n_objectives == 0 {
+            return Err(GfnError::Task(
+                "a molecule task needs at least one objective".into(),
+            ));
+        }
+        Self::with_scorer(
+            max_frags,
+            Box::new(scorer),
+            Some(n_objectives),
+            mode_threshold,
+        )
+    }
+
+    fn with_scorer(
+        max_frags: usize,
+        scorer: BatchScorer,
+        n_objectives: Option<usize>,
+        mode_threshold: f64,
+    ) -> Result<Self, GfnError> {
         let env = FragMolEnv::new(Vocabulary::default_set(), max_frags)
             .map_err(|e| GfnError::Task(e.to_string()))?;
         Ok(Self {
             env,
-            scorer: Box::new(scorer),
+            scorer,
+            n_objectives,
+            failure: Mutex::new(None),
             mode_threshold,
             mode_max_similarity: None,
             cache: Mutex::new(HashMap::new()),
@@ -101,14 +149,60 @@ impl MoleculeTask {
         )
     }
 
+    /// The objectives of a molecule: from the cache, else scored alone; after a scoring
+    /// error (the run is stopping), zeros.
     fn objectives_of(&self, smiles: &str) -> Vec<f64> {
-        let mut cache = self.cache.lock().expect("score cache");
-        if let Some(v) = cache.get(smiles) {
+        if let Some(v) = self.cache.lock().expect("score cache").get(smiles) {
             return v.clone();
         }
-        let v = (self.scorer)(smiles);
-        cache.insert(smiles.to_string(), v.clone());
-        v
+        self.score_uncached(&[smiles.to_string()]);
+        let cached = self.cache.lock().expect("score cache").get(smiles).cloned();
+        cached.unwrap_or_else(|| vec![0.0; self.n_objectives.unwrap_or(1)])
+    }
+
+    /// Scores `smiles` (not yet cached) with one call of the scorer and caches the values,
+    /// or records the first error.
+    fn score_uncached(&self, smiles: &[String]) {
+        if smiles.is_empty() || self.failure().is_some() {
+            return;
+        }
+        match (self.scorer)(smiles).and_then(|values| self.checked(smiles, values)) {
+            Ok(values) => self
+                .cache
+                .lock()
+                .expect("score cache")
+                .extend(smiles.iter().cloned().zip(values)),
+            Err(message) => {
+                let mut failure = self.failure.lock().expect("scoring failure");
+                failure.get_or_insert(message);
+            }
+        }
+    }
+
+    /// The scorer's output if it has one finite value per objective for each molecule.
+    fn checked(&self, smiles: &[String], values: Vec<Vec<f64>>) -> Result<Vec<Vec<f64>>, String> {
+        if values.len() != smiles.len() {
+            return Err(format!(
+                "the scorer returned {} scores for {} molecules (one per molecule expected)",
+                values.len(),
+                smiles.len()
+            ));
+        }
+        for (s, v) in smiles.iter().zip(&values) {
+            let expected = self.n_objectives.unwrap_or(v.len().max(1));
+            if v.len() != expected {
+                return Err(format!(
+                    "the scorer returned {} values for `{s}`, expected {expected} (one per objective)",
+                    v.len()
+                ));
+            }
+            if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
+                return Err(format!(
+                    "the scorer returned {bad} for `{s}`; scores must be finite numbers"
+                ));
+            }
+        }
+        Ok(values)
     }
 
     /// Tanimoto similarity of two molecules' ECFP4 fingerprints (cached); `None` when either
@@ -130,6 +224,25 @@ impl Task for MoleculeTask {
 
     fn env(&self) -> &FragMolEnv {
         &self.env
+    }
+
+    fn prefetch(&self, objects: &[&FragGraph]) {
+        let mut smiles: Vec<String> = {
+            let cache = self.cache.lock().expect("score cache");
+            objects
+                .iter()
+                .filter(|x| !x.is_empty())
+                .map(|x| self.env.smiles(x))
+                .filter(|s| !cache.contains_key(s))
+                .collect()
+        };
+        smiles.sort_unstable();
+        smiles.dedup();
+        self.score_uncached(&smiles);
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.lock().expect("scoring failure").clone()
     }
 
     fn score(&self, x: &FragGraph) -> Score {
@@ -229,6 +342,71 @@ mod tests {
         let n = modes.observe_distinct(batch, |a, b| filtered.similar_modes(a, b));
         assert_eq!(n, 2);
         assert!(task(None).distinct_modes(1.5).is_err());
+    }
+
+    /// A batched scorer sees each sampled batch in one call; its errors, wrong lengths and
+    /// NaNs stop the run with a message naming the problem.
+    #[test]
+    fn a_batched_scorer_is_called_once_per_batch_and_its_errors_stop_the_run() {
+        use crate::gflownet::{RunOptions, train_run};
+        use ember_engine::runtime::RunConfig;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        let task = MoleculeTask::batched(
+            3,
+            1,
+            move |smiles| {
+                seen.fetch_add(1, Ordering::SeqCst);
+                Ok(smiles.iter().map(|s| vec![s.len() as f64 / 40.0]).collect())
+            },
+            0.5,
+        )
+        .unwrap();
+        let config = GfnConfig {
+            batch_size: 8,
+            hidden: vec![16],
+            ..GfnConfig::default()
+        };
+        let device = Device::flex().autodiff();
+        let mut gfn = GflowNet::new(task, config.clone(), &device, 0).unwrap();
+        let drawn = gfn.sample(8, Exploration::ON_POLICY);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        for t in &drawn {
+            let smiles = gfn.task().key(t.object());
+            assert_eq!(t.score.objectives, vec![smiles.len() as f64 / 40.0]);
+        }
+        let run = |scorer: BatchScorer| {
+            let task = MoleculeTask::batched(3, 1, scorer, 0.5).unwrap();
+            let mut gfn = GflowNet::new(task, config.clone(), &device, 0).unwrap();
+            let options = RunOptions {
+                run: RunConfig {
+                    steps: 3,
+                    progress: false,
+                    ..RunConfig::default()
+                },
+                final_samples: 4,
+                top_k: 2,
+                run_dir: None,
+                objective_names: vec!["score".into()],
+            };
+            train_run(&mut gfn, &options).unwrap_err().to_string()
+        };
+        let err = run(Box::new(|_| Err("my model is offline".into())));
+        assert!(
+            err.contains("step 0") && err.contains("my model is offline"),
+            "{err}"
+        );
+        let err = run(Box::new(|s| Ok(vec![vec![0.5]; s.len() + 1])));
+        assert!(err.contains("scores for"), "{err}");
+        let err = run(Box::new(|s| Ok(vec![vec![f64::NAN]; s.len()])));
+        assert!(err.contains("NaN for `") && err.contains("finite"), "{err}");
+        let err = run(Box::new(|s| Ok(vec![vec![0.5, 0.5]; s.len()])));
+        assert!(
+            err.contains("returned 2 values") && err.contains("expected 1"),
+            "{err}"
+        );
     }
 
     #[test]

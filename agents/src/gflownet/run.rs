@@ -93,8 +93,11 @@ pub struct RunReport {
     pub train_trajectories_per_second: f64,
     /// On-policy sampling throughput of the final draw (trajectories per second).
     pub sample_trajectories_per_second: f64,
-    /// The final on-policy samples: key and objectives.
+    /// The final on-policy samples: key, `log R` and objectives.
     pub samples: Vec<(String, f64, Vec<f64>)>,
+    /// The distinct modes found over training (after the similarity filter, if any): key and
+    /// reward, best first.
+    pub modes: Vec<(String, f64)>,
 }
 
 impl RunReport {
@@ -256,9 +259,12 @@ impl<'a, T: Task> GfnLearner<'a, T> {
 }
 
 impl<T: Task> Learner for GfnLearner<'_, T> {
-    fn train_step(&mut self, _step: usize) -> Result<Metrics, RuntimeError> {
+    fn train_step(&mut self, step: usize) -> Result<Metrics, RuntimeError> {
         let start = Instant::now();
         let (metrics, fresh) = self.gfn.train_step();
+        if let Some(message) = self.gfn.task().failure() {
+            return Err(RuntimeError::Step { step, message });
+        }
         self.train_seconds += start.elapsed().as_secs_f64();
         self.steps_trained += 1;
         self.history.observe(self.gfn.task(), &fresh);
@@ -309,6 +315,12 @@ pub fn train_run<T: Task>(
     let finals = gfn.sample(options.final_samples, Exploration::ON_POLICY);
     let sample_seconds = start.elapsed().as_secs_f64();
     let task = gfn.task();
+    if let Some(message) = task.failure() {
+        return Err(RuntimeError::Step {
+            step: options.run.steps,
+            message: format!("drawing the final samples: {message}"),
+        });
+    }
     let samples: Vec<(String, f64, Vec<f64>)> = finals
         .iter()
         .map(|t| {
@@ -327,6 +339,12 @@ pub fn train_run<T: Task>(
             (k, r, o)
         })
         .collect();
+    let mut modes: Vec<(String, f64)> = history
+        .modes
+        .modes()
+        .map(|k| (k.clone(), history.top.get(k).unwrap_or(0.0)))
+        .collect();
+    modes.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let multi = names.len() > 1;
     let train_trajectories = (steps_trained * gfn.config().batch_size) as f64;
     let report = RunReport {
@@ -337,6 +355,7 @@ pub fn train_run<T: Task>(
         },
         sample_trajectories_per_second: options.final_samples as f64 / sample_seconds.max(1e-9),
         samples,
+        modes,
         evaluations: history.evaluations,
     };
     if options.run_dir.is_some() {

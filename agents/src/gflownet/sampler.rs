@@ -24,7 +24,9 @@ impl Exploration {
 }
 
 /// Samples `n` complete trajectories from `model` (a module without autodiff on `device`).
-/// `partial` also scores every intermediate state (forward-looking losses).
+/// `partial` also scores every intermediate state (forward-looking losses). The finished
+/// objects are scored together after the batch is drawn ([`Task::prefetch`], then one
+/// [`Task::score`] each).
 pub fn sample_trajectories<T: Task>(
     task: &T,
     model: &GfnModel,
@@ -40,7 +42,9 @@ pub fn sample_trajectories<T: Task>(
     let mut forward: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     let mut backward: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     let mut paths: Vec<Vec<_>> = vec![vec![env.initial()]; n];
-    let mut done: Vec<Option<Trajectory<_>>> = (0..n).map(|_| None).collect();
+    // Finished trajectories: their paths (ending at the object) and actions, scored below.
+    let mut done: Vec<Option<(Vec<_>, Vec<Vec<usize>>, Vec<Vec<usize>>)>> =
+        (0..n).map(|_| None).collect();
     let mut active: Vec<usize> = (0..n).collect();
     while !active.is_empty() {
         let current: Vec<_> = active.iter().map(|&i| states[i].clone()).collect();
@@ -66,20 +70,11 @@ pub fn sample_trajectories<T: Task>(
             );
             let s = &states[i];
             if a == exit {
-                let x = s.clone();
-                let path = std::mem::take(&mut paths[i]);
-                let partial_scores = if partial {
-                    path.iter().map(|p| task.score_partial(p)).collect()
-                } else {
-                    Vec::new()
-                };
-                done[i] = Some(Trajectory {
-                    score: task.score(&x),
-                    states: path,
-                    forward: std::mem::take(&mut forward[i]),
-                    backward: std::mem::take(&mut backward[i]),
-                    partial: partial_scores,
-                });
+                done[i] = Some((
+                    std::mem::take(&mut paths[i]),
+                    std::mem::take(&mut forward[i]),
+                    std::mem::take(&mut backward[i]),
+                ));
             } else {
                 let next = env
                     .step(s, a)
@@ -93,8 +88,34 @@ pub fn sample_trajectories<T: Task>(
         }
         active = still;
     }
-    done.into_iter()
+    let done: Vec<_> = done
+        .into_iter()
         .map(|t| t.expect("every trajectory exits"))
+        .collect();
+    // One scoring call for the whole batch; the object is the last state of its path.
+    let batch: Vec<&_> = if partial {
+        done.iter().flat_map(|(path, ..)| path.iter()).collect()
+    } else {
+        done.iter()
+            .map(|(path, ..)| path.last().expect("a path starts at s_0"))
+            .collect()
+    };
+    task.prefetch(&batch);
+    done.into_iter()
+        .map(|(path, forward, backward)| {
+            let x = path.last().expect("a path starts at s_0");
+            Trajectory {
+                score: task.score(x),
+                partial: if partial {
+                    path.iter().map(|p| task.score_partial(p)).collect()
+                } else {
+                    Vec::new()
+                },
+                states: path,
+                forward,
+                backward,
+            }
+        })
         .collect()
 }
 

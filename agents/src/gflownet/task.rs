@@ -49,6 +49,20 @@ pub trait Task {
         self.score(s)
     }
 
+    /// Scores a batch of objects ahead of the [`Task::score`] (or [`Task::score_partial`])
+    /// calls on each of them, for tasks whose scorer works per batch (a Python function, a
+    /// model): the sampler calls it once per batch of sampled trajectories, with the finished
+    /// objects (and, for forward-looking losses, every state on their paths). By default it
+    /// does nothing.
+    fn prefetch(&self, _objects: &[&StateOf<Self>]) {}
+
+    /// The first error the task's scorer hit (a user's scorer that failed, or returned a
+    /// non-finite value or the wrong number of values); a run stops with it after the step in
+    /// which it happened. `None` by default.
+    fn failure(&self) -> Option<String> {
+        None
+    }
+
     /// A unique printable key of an object (grid coordinates, SMILES), used for de-duplication
     /// and the samples file.
     fn key(&self, x: &<Self::Env as GfnEnv>::State) -> String;

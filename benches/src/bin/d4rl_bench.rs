@@ -58,6 +58,9 @@ struct Args {
     shard: Shard,
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
     let outcome = if argv.get(1).map(String::as_str) == Some("run-one") {

@@ -69,16 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut saved = SavedPolicy::open_with(&args.checkpoint, &device, false, &overrides)?;
     let env = args.env.clone().unwrap_or(saved.env.clone());
-    let reference = match args.dataset.clone().or(saved.dataset.clone()) {
-        Some(dataset) => match ember::datasets::load(&dataset) {
-            Ok(data) => data.reference_scores(),
-            Err(error) => {
-                tracing::warn!("no reference scores: {error}");
-                None
-            }
-        },
-        None => None,
-    };
+    let reference = saved.reference_scores(args.dataset.as_deref());
     let Some(run) = &args.denoiser else {
         let report = evaluate_policy(&mut saved.policy, &env, args.episodes, args.seed, reference)?;
         println!("{}", summary(&saved.method, &env, &report));

@@ -6,7 +6,7 @@ use ember::algo::AlgoConfig;
 use ember::config::TrainConfig;
 use ember::engine::runtime::RISK_ALPHA;
 use ember::imitation::ImitationMode;
-use ember::train::{TrainJob, train};
+use ember::train::{TrainJob, default_run_dir, train};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,12 +66,10 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
              paper, may omit it)"
         ),
     };
-    let stem = dataset
-        .file_stem()
-        .map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
-    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!("{}-{stem}-s{}", config.algo.name(), args.run.seed))
-    });
+    let run_dir = args
+        .run_dir
+        .clone()
+        .unwrap_or_else(|| default_run_dir(&config, &dataset, args.run.seed));
     let job = TrainJob {
         config,
         dataset,

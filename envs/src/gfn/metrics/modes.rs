@@ -71,6 +71,11 @@ impl<K: Eq + Hash> ModeTracker<K> {
         self.found.len()
     }
 
+    /// The distinct modes found, in no particular order.
+    pub fn modes(&self) -> impl Iterator<Item = &K> {
+        self.found.iter()
+    }
+
     /// Number of samples fed.
     pub fn n_samples(&self) -> usize {
         self.seen

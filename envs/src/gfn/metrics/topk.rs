@@ -28,6 +28,11 @@ impl<K: Eq + Hash + Clone> TopK<K> {
         self.rewards.entry(key).or_insert(reward);
     }
 
+    /// The reward recorded for `key`, if it was sampled.
+    pub fn get(&self, key: &K) -> Option<f64> {
+        self.rewards.get(key).copied()
+    }
+
     /// Number of unique objects.
     pub fn len(&self) -> usize {
         self.rewards.len()
