@@ -131,11 +131,41 @@ fn wgpu(spec: &str, _index: Option<&str>) -> Result<Device, DeviceError> {
 
 #[cfg(feature = "tch")]
 #[allow(deprecated)] // burn-tch is the verified NVIDIA data-centre path (no Vulkan there).
-fn tch(_spec: &str, cuda: Option<usize>) -> Result<Device, DeviceError> {
-    Ok(match cuda {
-        Some(index) => Device::libtorch_cuda(index),
-        None => Device::libtorch(),
+fn tch(spec: &str, cuda: Option<usize>) -> Result<Device, DeviceError> {
+    let Some(index) = cuda else {
+        return Ok(Device::libtorch());
+    };
+    // Asked before opening the device: without a driver, libtorch's first CUDA kernel throws a
+    // C++ exception whose message is a whole backtrace.
+    let (has_cuda, count) = quiet_catch(|| {
+        (
+            tch::utils::has_cudart(),
+            usize::try_from(tch::Cuda::device_count()).unwrap_or(0),
+        )
     })
+    .map_err(|reason| unavailable(spec, reason))?;
+    cuda_index(spec, index, has_cuda, count)?;
+    Ok(Device::libtorch_cuda(index))
+}
+
+/// Checks CUDA device `index` against what libtorch reports: `has_cuda` (libtorch_cuda is
+/// loaded: the libtorch linked is a CUDA build) and `count` (the CUDA devices it sees).
+#[cfg(any(feature = "tch", test))]
+fn cuda_index(spec: &str, index: usize, has_cuda: bool, count: usize) -> Result<(), DeviceError> {
+    let reason = if !has_cuda {
+        "the libtorch this build links has no CUDA support (a CPU-only torch); \
+         build against a CUDA torch (scripts/setup-libtorch.sh)"
+            .to_string()
+    } else if count == 0 {
+        "libtorch finds no CUDA device (no NVIDIA driver or GPU on this machine, or \
+         CUDA_VISIBLE_DEVICES hides them; `nvidia-smi` shows what the driver sees)"
+            .to_string()
+    } else if index >= count {
+        format!("libtorch finds {count} CUDA device(s), numbered from 0")
+    } else {
+        return Ok(());
+    };
+    Err(unavailable(spec, reason))
 }
 
 #[cfg(not(feature = "tch"))]
@@ -204,6 +234,26 @@ mod tests {
         let err = parse_device("tpu:3").unwrap_err().to_string();
         assert!(err.contains("unknown device `tpu:3`"), "{err}");
         assert!(err.contains("cpu (burn-flex, default)"), "{err}");
+    }
+
+    #[test]
+    fn cuda_index_names_the_reason_in_one_line() {
+        assert!(cuda_index("tch-cuda:1", 1, true, 2).is_ok());
+        let cases = [
+            (0, false, 0, "no CUDA support"),
+            (0, true, 0, "finds no CUDA device"),
+            (2, true, 2, "finds 2 CUDA device(s), numbered from 0"),
+        ];
+        for (index, has_cuda, count, reason) in cases {
+            let spec = format!("tch-cuda:{index}");
+            let err = cuda_index(&spec, index, has_cuda, count)
+                .unwrap_err()
+                .to_string();
+            let expected = format!("device `{spec}` is not available on this machine: ");
+            assert!(err.starts_with(&expected), "{err}");
+            assert!(err.contains(reason), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
     }
 
     #[cfg(not(feature = "tch"))]
