@@ -3,10 +3,11 @@
     pip install ./agents/python          # once
     python agents/examples/python/sweep.py [out.csv]
 
-Trains BC and IQL on the bundled Pendulum dataset for two seeds each (the same runs as
-`ember train`), evaluates each final policy with `ember.offline.evaluate`, and writes one row
-per run: algo, seed, steps, final return (mean, std), normalized score, run directory. Read
-it back with `csv` or `pandas.read_csv`.
+Trains BC and IQL on the bundled Pendulum dataset for two seeds each with the presets in
+configs/pendulum/ (the same runs as `ember train --config ...`, about 30 s each), evaluates
+each final policy with `ember.offline.evaluate`, and writes one row per run: algo, seed,
+steps, final return (mean, std), normalized score, run directory. Read it back with `csv` or
+`pandas.read_csv`.
 """
 
 import csv
@@ -17,6 +18,7 @@ import ember
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 DATASET = ROOT / "data" / "pendulum-mixed.hdf5"
+CONFIGS = ROOT / "configs" / "pendulum"
 
 
 def main():
@@ -32,9 +34,7 @@ def main():
                     algo,
                     DATASET,
                     "pendulum",
-                    steps=1000,
-                    eval_every=1000,
-                    eval_episodes=5,
+                    config=CONFIGS / f"{algo}.toml",
                     seed=seed,
                     run_dir=f"runs/python-sweep/{algo}-s{seed}",
                 )
