@@ -170,10 +170,10 @@ impl PyScorer {
             .iter()
             .zip(smiles.iter().chain(std::iter::repeat(&String::new())))
             .map(|(item, s)| {
-                if self.n_objectives == 1 {
-                    if let Ok(v) = item.extract::<f64>() {
-                        return Ok(vec![v]);
-                    }
+                if self.n_objectives == 1
+                    && let Ok(v) = item.extract::<f64>()
+                {
+                    return Ok(vec![v]);
                 }
                 item.extract::<Vec<f64>>().map_err(|_| {
                     PyTypeError::new_err(format!(

@@ -23,6 +23,10 @@ impl Exploration {
     };
 }
 
+/// A drawn trajectory before scoring: its path (ending at the object), forward actions and
+/// backward actions.
+type Finished<S> = (Vec<S>, Vec<Vec<usize>>, Vec<Vec<usize>>);
+
 /// Samples `n` complete trajectories from `model` (a module without autodiff on `device`).
 /// `partial` also scores every intermediate state (forward-looking losses). The finished
 /// objects are scored together after the batch is drawn ([`Task::prefetch`], then one
@@ -42,9 +46,8 @@ pub fn sample_trajectories<T: Task>(
     let mut forward: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     let mut backward: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     let mut paths: Vec<Vec<_>> = vec![vec![env.initial()]; n];
-    // Finished trajectories: their paths (ending at the object) and actions, scored below.
-    let mut done: Vec<Option<(Vec<_>, Vec<Vec<usize>>, Vec<Vec<usize>>)>> =
-        (0..n).map(|_| None).collect();
+    // Finished trajectories, scored below.
+    let mut done: Vec<Option<Finished<_>>> = (0..n).map(|_| None).collect();
     let mut active: Vec<usize> = (0..n).collect();
     while !active.is_empty() {
         let current: Vec<_> = active.iter().map(|&i| states[i].clone()).collect();
