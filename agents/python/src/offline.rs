@@ -11,6 +11,7 @@ use ember::engine::runtime::EvalReport;
 use ember::evaluate::evaluate_policy;
 use ember::saved_policy::SavedPolicy;
 use ember::train::{TrainJob, default_run_dir};
+use ember_cli::run_args::RunOverrides;
 use numpy::{AllowTypeChange, IntoPyArray, PyArrayDyn, PyArrayLikeDyn, PyUntypedArrayMethods};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -40,15 +41,12 @@ fn train<'py>(
     progress: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut config: TrainConfig = configure(config.as_deref(), algo).map_err(ember_error)?;
-    if let Some(steps) = steps {
-        config.run.steps = steps;
-    }
-    if let Some(every) = eval_every {
-        config.run.eval_every = every;
-    }
-    if let Some(episodes) = eval_episodes {
-        config.eval.episodes = episodes;
-    }
+    let overrides = RunOverrides {
+        steps,
+        eval_every,
+        eval_episodes,
+    };
+    overrides.apply(&mut config.run, &mut config.eval);
     config.run.progress = progress;
     let run_dir = run_dir.unwrap_or_else(|| default_run_dir(&config, &dataset, seed));
     let job = TrainJob {
@@ -140,9 +138,15 @@ impl Policy {
                 )));
             }
         };
-        let view = obs.as_array();
-        let flat: Vec<f32> = view.iter().copied().collect();
-        let observations: Vec<Vec<f32>> = flat.chunks(self.obs_dim).map(<[f32]>::to_vec).collect();
+        // One copy, row by row, whatever the array's strides.
+        let observations: Vec<Vec<f32>> = obs
+            .as_array()
+            .to_shape((rows, self.obs_dim))
+            .map_err(|e| ember_error(format!("the observations: {e}")))?
+            .rows()
+            .into_iter()
+            .map(|row| row.to_vec())
+            .collect();
         let slots: Vec<usize> = (0..rows).collect();
         let actions = self.saved.policy.act_in(&slots, &observations);
         let data: Vec<f32> = actions.into_iter().flatten().collect();
