@@ -50,8 +50,23 @@ enum Command {
     Imitate(imitate::Args),
 }
 
+/// Makes burn's default device the CPU (`BURN_DEVICE=flex`) unless the user chose one.
+///
+/// Every device Ember uses is named explicitly (`--device`), but burn's optimizer loader puts
+/// the saved Adam state on `Device::default()`, which is wgpu in a build with that feature: a
+/// resumed or evaluated checkpoint would start a GPU adapter (and print its driver warnings)
+/// only to move the state back at the first step. Call it first thing in a program's `main`,
+/// before any thread starts.
+pub fn prefer_cpu_default_device() {
+    if std::env::var_os("BURN_DEVICE").is_none() {
+        // SAFETY: called at the start of `main`, while the process has a single thread.
+        unsafe { std::env::set_var("BURN_DEVICE", "flex") };
+    }
+}
+
 /// Parses the command line, runs the command, prints errors with their causes.
 pub fn main() -> ExitCode {
+    prefer_cpu_default_device();
     let cli = Cli::parse();
     let filter = if cli.quiet { "warn" } else { "info" };
     tracing_subscriber::fmt()

@@ -62,6 +62,7 @@ struct Args {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    ember_cli::prefer_cpu_default_device();
     let argv: Vec<String> = std::env::args().collect();
     let outcome = if argv.get(1).map(String::as_str) == Some("run-one") {
         match argv.get(2) {
