@@ -71,9 +71,9 @@ impl Td3 {
         (action + noise).clamp(-1.0, 1.0)
     }
 
-    /// One Adam step of the critics on `loss` (built from [`Td3Nets::critic`]).
-    pub fn critic_step(&mut self, loss: &Tensor<1>, lr: f64) {
-        let grads = GradientsParams::from_grads(loss.backward(), &self.nets.critic);
+    /// One Adam step of the critics on `grads` (of a loss built from [`Td3Nets::critic`], e.g.
+    /// by [`TwinQ::sum_loss_grads`]).
+    pub fn critic_step(&mut self, grads: GradientsParams, lr: f64) {
         self.nets.critic = self.critic_opt.step(lr, self.nets.critic.clone(), grads);
     }
 

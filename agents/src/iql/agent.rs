@@ -101,33 +101,44 @@ impl OfflineAgent for Iql {
             .value_opt
             .step(c.value_lr, self.nets.value.clone(), grads);
 
-        // Actor: advantage-weighted regression with the just-updated value.
+        // Actor (advantage-weighted regression) and critic (r + gamma * (1 - done) * V(s')),
+        // both with the just-updated value, as in the official code. They touch disjoint
+        // networks, so they run side by side (rayon's pool, usually one core each): the same
+        // arithmetic as one after the other.
         let v_new = self.nets.value.forward(obs.clone()).detach();
-        let advantage = target_q.clone() - v_new;
-        let weights = awr_weights(advantage.clone(), c.temperature, c.max_weight);
-        let log_prob = self.nets.actor.log_prob(obs.clone(), act.clone());
-        let actor_loss = (weights * log_prob).mean().neg();
-        let grads = GradientsParams::from_grads(actor_loss.backward(), &self.nets.actor);
-        let actor_lr = cosine_decay(c.actor_lr, step, self.decay_steps);
-        self.nets.actor = self
-            .actor_opt
-            .step(actor_lr, self.nets.actor.clone(), grads);
-
-        // Critic: r + gamma * (1 - done) * V(s').
         let next_v = self
             .nets
             .value
             .forward(batch.next_observations.clone())
             .detach();
-        let target = batch.rewards.clone() + batch.masks.clone() * next_v.mul_scalar(c.gamma);
-        let (q1, q2) = self.nets.critic.forward(obs, act);
-        let critic_loss = ((q1.clone() - target.clone()).square() + (q2 - target).square()).mean();
-        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.nets.critic);
-        self.nets.critic = self
-            .critic_opt
-            .step(c.critic_lr, self.nets.critic.clone(), grads);
-        self.nets.target_critic =
-            soft_update(self.nets.target_critic.clone(), &self.nets.critic, c.tau);
+        let advantage = target_q - v_new;
+        let actor_lr = cosine_decay(c.actor_lr, step, self.decay_steps);
+        let IqlNets {
+            actor,
+            critic,
+            target_critic,
+            ..
+        } = &mut self.nets;
+        let (actor_opt, critic_opt) = (&mut self.actor_opt, &mut self.critic_opt);
+        let actor_step = || {
+            let weights = awr_weights(advantage.clone(), c.temperature, c.max_weight);
+            let log_prob = actor.log_prob(obs.clone(), act.clone());
+            let loss = (weights * log_prob).mean().neg();
+            let grads = GradientsParams::from_grads(loss.backward(), &*actor);
+            *actor = actor_opt.step(actor_lr, actor.clone(), grads);
+            loss
+        };
+        let critic_step = || {
+            let target = batch.rewards.clone() + batch.masks.clone() * next_v.mul_scalar(c.gamma);
+            let (grads, [l1, l2], q1) = critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
+                (q - target.clone()).square().mean()
+            });
+            let loss = l1 + l2;
+            *critic = critic_opt.step(c.critic_lr, critic.clone(), grads);
+            *target_critic = soft_update(target_critic.clone(), critic, c.tau);
+            (loss, q1)
+        };
+        let (actor_loss, (critic_loss, q1)) = rayon::join(actor_step, critic_step);
 
         metrics.push("value_loss", value_loss);
         metrics.push("actor_loss", actor_loss);

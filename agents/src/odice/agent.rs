@@ -77,89 +77,101 @@ impl Odice {
         &self.config
     }
 
-    /// One gradient of the value loss per the configured mode; returns it with the residual
-    /// the policy weights come from (detached) and the online V(s). As in the official code the
-    /// policy residual is the one the value loss used: `r + γ V̄(s') − V(s)` (target at s') for
-    /// the semi and orthogonal modes, `r + γ V(s') − V(s)` (online at both ends) for true.
-    fn value_gradient(&self, batch: &Batch) -> (GradientsParams, Tensor<2>, Tensor<2>) {
+    /// The online V(s) and the residual the value loss differentiates, both still in the
+    /// autodiff graph: `r + γ min V̄(s') − V(s)` (target at s') for the semi and orthogonal
+    /// modes, `r + γ V(s') − V(s)` (online at both ends) for true. As in the official code the
+    /// policy is weighted by this same residual, detached.
+    fn value_residual(&self, batch: &Batch) -> (Tensor<2>, Tensor<2>) {
         let c = &self.config;
-        let (obs, next) = (batch.observations.clone(), batch.next_observations.clone());
         let discount = batch.masks.clone().mul_scalar(c.gamma);
-        let target_next = || {
-            heads(&self.nets.target_value, next.clone())
-                .min_dim(1)
-                .detach()
-        };
-        let grads_of =
-            |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), &self.nets.value);
-        let dual_loss = |v_s: Tensor<2>, delta: Tensor<2>| {
-            v_s.mean().mul_scalar(1.0 - c.lambda) + c.f.f_star(delta).mean().mul_scalar(c.lambda)
-        };
-
-        let v_s = heads(&self.nets.value, obs.clone());
-        let (grads, residual) = match c.mode {
-            GradientMode::Semi => {
-                let delta_f = batch.rewards.clone() + discount * target_next() - v_s.clone();
-                (grads_of(dual_loss(v_s.clone(), delta_f.clone())), delta_f)
-            }
-            GradientMode::True => {
-                let v_next = heads(&self.nets.value, next.clone());
-                let delta = batch.rewards.clone() + discount * v_next - v_s.clone();
-                (grads_of(dual_loss(v_s.clone(), delta.clone())), delta)
-            }
-            GradientMode::Orthogonal => {
-                // Three graphs, as burn's backward consumes its graph: the dual's forward part
-                // (through V(s)), its backward part (through V(s')) and the linear term.
-                let target_s = heads(&self.nets.target_value, obs.clone())
+        let v_s = heads(&self.nets.value, batch.observations.clone());
+        let next = match c.mode {
+            GradientMode::True => heads(&self.nets.value, batch.next_observations.clone()),
+            GradientMode::Semi | GradientMode::Orthogonal => {
+                heads(&self.nets.target_value, batch.next_observations.clone())
                     .min_dim(1)
-                    .detach();
-                let delta_f =
-                    batch.rewards.clone() + discount.clone() * target_next() - v_s.clone();
-                let flat = |grads: GradientsParams| FlatGrads::new(&grads, &self.nets.value);
-                let g_f = flat(grads_of(
-                    c.f.f_star(delta_f.clone()).mean().mul_scalar(c.lambda),
-                ));
-                let v_next = heads(&self.nets.value, next.clone());
-                let delta_b = batch.rewards.clone() + discount * v_next - target_s;
-                let g_b = flat(grads_of(
-                    c.f.f_star(delta_b).mean().mul_scalar(c.lambda * c.eta),
-                ));
-                let v_s_again = heads(&self.nets.value, obs);
-                let g_v = flat(grads_of(v_s_again.mean().mul_scalar(1.0 - c.lambda)));
-                let one = Tensor::<1>::ones([1], &self.device);
-                let grads = g_v
-                    .axpy(one.clone(), &g_f)
-                    .axpy(one, &g_b.orthogonal_to(&g_f))
-                    .into_params(&self.nets.value);
-                (grads, delta_f)
+                    .detach()
             }
         };
-        (grads, residual.detach(), v_s)
+        let delta = batch.rewards.clone() + discount * next - v_s.clone();
+        (v_s, delta)
+    }
+}
+
+/// One gradient of the value loss per the configured mode, from [`Odice::value_residual`]'s
+/// `v_s` and `delta` (whose graph it consumes).
+fn value_gradient(
+    c: &OdiceConfig,
+    nets: (&Vec<Mlp>, &Vec<Mlp>),
+    device: &Device,
+    batch: &Batch,
+    v_s: Tensor<2>,
+    delta: Tensor<2>,
+) -> GradientsParams {
+    let (value, target_value) = nets;
+    let grads_of = |loss: Tensor<1>| GradientsParams::from_grads(loss.backward(), value);
+    match c.mode {
+        GradientMode::Semi | GradientMode::True => grads_of(
+            v_s.mean().mul_scalar(1.0 - c.lambda) + c.f.f_star(delta).mean().mul_scalar(c.lambda),
+        ),
+        GradientMode::Orthogonal => {
+            // Three graphs, as burn's backward consumes its graph: the dual's forward part
+            // (through V(s)), its backward part (through V(s')) and the linear term.
+            let (obs, next) = (batch.observations.clone(), batch.next_observations.clone());
+            let discount = batch.masks.clone().mul_scalar(c.gamma);
+            let target_s = heads(target_value, obs.clone()).min_dim(1).detach();
+            let flat = |grads: GradientsParams| FlatGrads::new(&grads, value);
+            let g_f = flat(grads_of(c.f.f_star(delta).mean().mul_scalar(c.lambda)));
+            let v_next = heads(value, next);
+            let delta_b = batch.rewards.clone() + discount * v_next - target_s;
+            let g_b = flat(grads_of(
+                c.f.f_star(delta_b).mean().mul_scalar(c.lambda * c.eta),
+            ));
+            let v_s_again = heads(value, obs);
+            let g_v = flat(grads_of(v_s_again.mean().mul_scalar(1.0 - c.lambda)));
+            let one = Tensor::<1>::ones([1], device);
+            g_v.axpy(one.clone(), &g_f)
+                .axpy(one, &g_b.orthogonal_to(&g_f))
+                .into_params(value)
+        }
     }
 }
 
 impl OfflineAgent for Odice {
     fn update(&mut self, batch: &Batch, _step: usize) -> Metrics {
-        let c = &self.config;
-        let (grads, residual, v_s) = self.value_gradient(batch);
-        self.nets.value = self
-            .value_opt
-            .step(c.value_lr, self.nets.value.clone(), grads);
-        self.nets.target_value =
-            soft_update(self.nets.target_value.clone(), &self.nets.value, c.tau);
-
-        // Weighted behaviour cloning with the residual from before this step's value update
-        // (see `value_gradient`); with twin V the two heads' weights are averaged.
-        let weights = c.f.policy_weight(residual.clone()).mean_dim(1);
-        let log_prob = self
-            .nets
-            .policy
-            .log_prob(batch.observations.clone(), batch.actions.clone());
-        let policy_loss = (weights.clone() * log_prob).mean().neg();
-        let grads = GradientsParams::from_grads(policy_loss.backward(), &self.nets.policy);
-        self.nets.policy = self
-            .policy_opt
-            .step(c.policy_lr, self.nets.policy.clone(), grads);
+        let (v_s, delta) = self.value_residual(batch);
+        let residual = delta.clone().detach();
+        let Self {
+            config: c,
+            device,
+            nets,
+            value_opt,
+            policy_opt,
+            ..
+        } = self;
+        let OdiceNets {
+            value,
+            target_value,
+            policy,
+        } = nets;
+        // The value step and the policy step touch disjoint networks and the policy's weights
+        // come from the residual above, so they run side by side (rayon's pool, usually one core
+        // each): the same arithmetic as one after the other, as the official code orders them.
+        let value_step = || {
+            let grads = value_gradient(c, (value, target_value), device, batch, v_s.clone(), delta);
+            *value = value_opt.step(c.value_lr, value.clone(), grads);
+            *target_value = soft_update(target_value.clone(), value, c.tau);
+        };
+        let policy_step = || {
+            // Weighted behaviour cloning; with twin V the two heads' weights are averaged.
+            let weights = c.f.policy_weight(residual.clone()).mean_dim(1);
+            let log_prob = policy.log_prob(batch.observations.clone(), batch.actions.clone());
+            let loss = (weights.clone() * log_prob).mean().neg();
+            let grads = GradientsParams::from_grads(loss.backward(), &*policy);
+            *policy = policy_opt.step(c.policy_lr, policy.clone(), grads);
+            (loss, weights)
+        };
+        let ((), (policy_loss, weights)) = rayon::join(value_step, policy_step);
 
         let mut metrics = Metrics::new();
         metrics.push("policy_loss", policy_loss);
@@ -279,7 +291,7 @@ mod tests {
             .collect();
         agent.nets.target_value = target_copy(&fresh);
         let b = batch(&device);
-        let (_, residual, _) = agent.value_gradient(&b);
+        let (_, residual) = agent.value_residual(&b);
         let discount = b.masks.clone().mul_scalar(config.gamma);
         let value = |nets: &[Mlp], obs: Tensor<2>| heads(nets, obs).detach();
         let online = b.rewards.clone()

@@ -105,11 +105,13 @@ impl Sac {
             c.gamma,
         );
         let target = target.autodiff();
-        let (q1, q2) = self.nets.critic.forward(obs.clone(), batch.actions.clone());
-        let critic_loss = ((q1.clone() - target.clone()).square().mean()
-            + (q2 - target).square().mean())
-        .mul_scalar(0.5);
-        let grads = GradientsParams::from_grads(critic_loss.backward(), &self.nets.critic);
+        let (grads, [l1, l2], q1) =
+            self.nets
+                .critic
+                .sum_loss_grads(obs.clone(), batch.actions.clone(), |q| {
+                    (q - target.clone()).square().mean().mul_scalar(0.5)
+                });
+        let critic_loss = l1 + l2;
         self.nets.critic = self
             .critic_opt
             .step(c.critic_lr, self.nets.critic.clone(), grads);

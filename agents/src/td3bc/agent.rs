@@ -67,10 +67,11 @@ impl OfflineAgent for Td3Bc {
             .min(batch.next_observations.clone(), next_action);
         let target =
             (batch.rewards.clone() + batch.masks.clone() * target_q.mul_scalar(c.gamma)).detach();
-        let (q1, q2) = nets.critic.forward(obs.clone(), act.clone());
-        let critic_loss =
-            (q1.clone() - target.clone()).square().mean() + (q2 - target).square().mean();
-        self.td3.critic_step(&critic_loss, c.critic_lr);
+        let (grads, [l1, l2], q1) = nets.critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
+            (q - target.clone()).square().mean()
+        });
+        let critic_loss = l1 + l2;
+        self.td3.critic_step(grads, c.critic_lr);
         metrics.push("critic_loss", critic_loss);
         metrics.push("q1", q1);
 
