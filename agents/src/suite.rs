@@ -29,7 +29,9 @@ use crate::error::{Error, Result, bail};
 use crate::online::{OnlineConfig, OnlineJob, env_spec, train_online};
 use crate::sac::SacPolicy;
 use ember_datasets::{MetaValue, OfflineDataset, d4rl};
-use ember_engine::runtime::{Checkpoints, EvalPoint, MetricsLog};
+#[cfg(feature = "plots")]
+use ember_engine::runtime::EvalPoint;
+use ember_engine::runtime::{Checkpoints, MetricsLog};
 use ember_engine::{parse_device, seed::seed_everything};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
