@@ -5,6 +5,7 @@
 
 use crate::run_args::{RunArgs, configure};
 use anyhow::bail;
+use ember::engine::runtime::MetricsLog;
 use ember::gail::{ImitateJob, ImitateOutcome, Penalty, imitate};
 use ember::online::{OnlineAlgoConfig, OnlineConfig, OnlineJob};
 use ember::plot::{Curve, Labels, line_chart};
@@ -147,7 +148,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Draws GAIL's evaluation return against environment steps (from the run's `eval.csv`, so a
+/// Draws GAIL's evaluation return against environment steps (from the run's metrics log, so a
 /// resumed run's whole history), with the expert's, BC's and random actions' returns as flat
 /// lines.
 fn plot(
@@ -158,21 +159,15 @@ fn plot(
     envs: usize,
     env: &str,
 ) -> anyhow::Result<()> {
-    let csv = run_dir.join("eval.csv");
-    let text = std::fs::read_to_string(&csv)?;
-    let mut points = Vec::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<f64> = line
-            .split(',')
-            .map(|f| f.parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|e| anyhow::anyhow!("{}: {e}", csv.display()))?;
-        if let [step, mean, std] = fields[..] {
-            points.push(((warmup + step as usize * envs) as f64, mean, std));
-        }
-    }
+    let points: Vec<(f64, f64, f64)> = MetricsLog::evaluations(run_dir)?
+        .iter()
+        .map(|e| ((warmup + e.step * envs) as f64, e.return_mean, e.return_std))
+        .collect();
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        bail!("{}: no evaluation yet", csv.display());
+        bail!(
+            "{}: no evaluation yet",
+            run_dir.join("metrics.jsonl").display()
+        );
     };
     let (first, last) = (first.0.min(warmup as f64), last.0);
     let flat = |label: &str, value: f64| Curve {
