@@ -213,12 +213,11 @@ impl OnlineGail {
         let target_q = t1.clone().min_pair(t2.clone()).mul_scalar(c.min_q_weight)
             + t1.max_pair(t2).mul_scalar(1.0 - c.min_q_weight);
         let target = (returns + discounts * target_q).detach();
-        let (grads, [l1, l2], q1) = self
+        let (grads, critic_loss, q1) = self
             .td3
             .nets
             .critic
             .sum_loss_grads(obs.clone(), act, |q| huber(q - target.clone()));
-        let critic_loss = l1 + l2;
         self.td3.critic_step(grads, c.critic_lr);
         metrics.push("critic_loss", critic_loss);
         metrics.push("q1", q1.mean());

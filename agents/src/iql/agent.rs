@@ -130,10 +130,9 @@ impl OfflineAgent for Iql {
         };
         let critic_step = || {
             let target = batch.rewards.clone() + batch.masks.clone() * next_v.mul_scalar(c.gamma);
-            let (grads, [l1, l2], q1) = critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
+            let (grads, loss, q1) = critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
                 (q - target.clone()).square().mean()
             });
-            let loss = l1 + l2;
             *critic = critic_opt.step(c.critic_lr, critic.clone(), grads);
             *target_critic = soft_update(target_critic.clone(), critic, c.tau);
             (loss, q1)

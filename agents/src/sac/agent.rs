@@ -105,13 +105,12 @@ impl Sac {
             c.gamma,
         );
         let target = target.autodiff();
-        let (grads, [l1, l2], q1) =
+        let (grads, critic_loss, q1) =
             self.nets
                 .critic
                 .sum_loss_grads(obs.clone(), batch.actions.clone(), |q| {
                     (q - target.clone()).square().mean().mul_scalar(0.5)
                 });
-        let critic_loss = l1 + l2;
         self.nets.critic = self
             .critic_opt
             .step(c.critic_lr, self.nets.critic.clone(), grads);

@@ -67,10 +67,9 @@ impl OfflineAgent for Td3Bc {
             .min(batch.next_observations.clone(), next_action);
         let target =
             (batch.rewards.clone() + batch.masks.clone() * target_q.mul_scalar(c.gamma)).detach();
-        let (grads, [l1, l2], q1) = nets.critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
+        let (grads, critic_loss, q1) = nets.critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
             (q - target.clone()).square().mean()
         });
-        let critic_loss = l1 + l2;
         self.td3.critic_step(grads, c.critic_lr);
         metrics.push("critic_loss", critic_loss);
         metrics.push("q1", q1);

@@ -38,7 +38,7 @@ impl TwinQ {
         q1.min_pair(q2)
     }
 
-    /// The gradient of `loss(Q1) + loss(Q2)` over both critics, with each loss and Q1's
+    /// The gradient of `loss(Q1) + loss(Q2)` over both critics, with that sum and Q1's
     /// values. The heads share no weights, so each head's forward and backward runs as its own
     /// rayon task (one core each on a 2-core machine instead of both cores splitting every
     /// matmul): the same gradient as one backward of the sum.
@@ -47,7 +47,7 @@ impl TwinQ {
         obs: Tensor<2>,
         act: Tensor<2>,
         loss: L,
-    ) -> (GradientsParams, [Tensor<1>; 2], Tensor<2>)
+    ) -> (GradientsParams, Tensor<1>, Tensor<2>)
     where
         L: Fn(Tensor<2>) -> Tensor<1> + Sync,
     {
@@ -63,7 +63,7 @@ impl TwinQ {
             from: &mut grads2,
             to: &mut grads,
         });
-        (grads, [l1, l2], q1)
+        (grads, l1 + l2, q1)
     }
 }
 
@@ -95,12 +95,12 @@ mod tests {
         let act = Tensor::<2>::random([8, 2], Distribution::Normal(0.0, 1.0), &device);
         let target = Tensor::<2>::random([8, 1], Distribution::Normal(0.0, 1.0), &device);
         let loss = |q: Tensor<2>| (q - target.clone()).square().mean();
-        let (split, [l1, l2], q1) = twin.sum_loss_grads(obs.clone(), act.clone(), loss);
+        let (split, total, q1) = twin.sum_loss_grads(obs.clone(), act.clone(), loss);
         let (a, b) = twin.forward(obs.clone(), act.clone());
-        let whole = GradientsParams::from_grads((loss(a) + loss(b)).backward(), &twin);
-        let total = (l1 + l2).into_scalar::<f32>();
-        let (a, b) = twin.forward(obs.clone(), act.clone());
-        let expected = (loss(a) + loss(b)).into_scalar::<f32>();
+        let sum = loss(a) + loss(b);
+        let expected = sum.clone().into_scalar::<f32>();
+        let whole = GradientsParams::from_grads(sum.backward(), &twin);
+        let total = total.into_scalar::<f32>();
         assert!((total - expected).abs() < 1e-6, "{total} vs {expected}");
         let q1_gap = (q1 - twin.q1(obs, act)).abs().max().into_scalar::<f32>();
         assert!(q1_gap < 1e-6);
