@@ -16,6 +16,7 @@ pub mod replay;
 pub mod runtime;
 pub mod seed;
 pub mod segments;
+pub mod threads;
 
 pub use buffer::{Batch, TransitionBuffer};
 pub use burn;

@@ -67,6 +67,7 @@ pub fn prefer_cpu_default_device() {
 /// Parses the command line, runs the command, prints errors with their causes.
 pub fn main() -> ExitCode {
     prefer_cpu_default_device();
+    ember::engine::threads::join_rayon_pool();
     let cli = Cli::parse();
     let filter = if cli.quiet { "warn" } else { "info" };
     tracing_subscriber::fmt()

@@ -20,6 +20,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 #[pyo3(name = "_native")]
 fn ember(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The importing thread (Python's main thread, as a rule) joins rayon's pool, as the
+    // `ember` command's does: joins and parallel matmuls started from it skip a hand-off.
+    ::ember::engine::threads::join_rayon_pool();
     m.add("EmberError", m.py().get_type::<errors::EmberError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     gfn::register(m)?;

@@ -3,7 +3,6 @@
 //! SMODICE) derive from demonstrations when the data carry no rewards.
 
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::decay::WeightDecayConfig;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::activation::softplus;
 use ember_engine::burn::tensor::{Device, Tensor};
@@ -69,7 +68,7 @@ pub fn train_discriminator(
 ) -> (Discriminator, f32) {
     let mut disc = Discriminator::new(obs_dim, act_dim, hidden, device);
     let mut opt: ModuleOptimizer = adam(training.adam_eps)
-        .with_weight_decay(Some(WeightDecayConfig::new(training.weight_decay)))
+        .with_weight_decay(training.weight_decay)
         .init();
     let mut last = Tensor::<1>::zeros([1], device);
     for _ in 0..training.steps {

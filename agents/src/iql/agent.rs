@@ -105,12 +105,11 @@ impl OfflineAgent for Iql {
         // both with the just-updated value, as in the official code. They touch disjoint
         // networks, so they run side by side (rayon's pool, usually one core each): the same
         // arithmetic as one after the other.
-        let v_new = self.nets.value.forward(obs.clone()).detach();
-        let next_v = self
-            .nets
-            .value
-            .forward(batch.next_observations.clone())
-            .detach();
+        let value = self.nets.value.valid();
+        let (v_new, next_v) = rayon::join(
+            || value.forward(obs.clone()),
+            || value.forward(batch.next_observations.clone()),
+        );
         let advantage = target_q - v_new;
         let actor_lr = cosine_decay(c.actor_lr, step, self.decay_steps);
         let IqlNets {

@@ -5,7 +5,6 @@ use super::{GradientMode, OdiceConfig};
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::checkpoint::{load_module, load_optimizer, save_module, save_optimizer};
 use ember_engine::burn::module::Module;
-use ember_engine::burn::optim::decay::WeightDecayConfig;
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{GaussianPolicy, GaussianPolicyConfig, Mlp, MlpConfig};
@@ -56,7 +55,7 @@ impl Odice {
         }
         .init(device);
         let policy_opt = adam(config.adam_eps)
-            .with_weight_decay(Some(WeightDecayConfig::new(config.policy_weight_decay)))
+            .with_weight_decay(config.policy_weight_decay)
             .init();
         Self {
             nets: OdiceNets {

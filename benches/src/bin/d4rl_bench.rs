@@ -63,6 +63,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     ember_cli::prefer_cpu_default_device();
+    ember::engine::threads::join_rayon_pool();
     let argv: Vec<String> = std::env::args().collect();
     let outcome = if argv.get(1).map(String::as_str) == Some("run-one") {
         match argv.get(2) {

@@ -21,10 +21,13 @@ impl TwinQ {
         }
     }
 
-    /// Both critics' values, each `[batch, 1]`.
+    /// Both critics' values, each `[batch, 1]`, computed side by side (rayon's pool).
     pub fn forward(&self, obs: Tensor<2>, act: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
         let input = Tensor::cat(vec![obs, act], 1);
-        (self.q1.forward(input.clone()), self.q2.forward(input))
+        rayon::join(
+            || self.q1.forward(input.clone()),
+            || self.q2.forward(input.clone()),
+        )
     }
 
     /// The first critic alone (TD3+BC's actor loss uses Q1).

@@ -6,7 +6,7 @@ mod flat_grads;
 mod polyak;
 mod schedule;
 
-pub use adam::{ADAM_EPS, adam, adam_eps_problem};
+pub use adam::{ADAM_EPS, Adam, adam, adam_eps_problem};
 pub use flat_grads::{FlatGrads, clip_coefficient, clip_grad_norm, grad_norm_sq, scale_grads};
 pub use polyak::{soft_update, target_copy};
 pub use schedule::{cosine_decay, linear_decay};
