@@ -68,7 +68,15 @@ impl Adam {
 
     /// burn's step `θ ← θ − lr · m̂ / (√v̂ + ε)` in one pass over host slices, updating `m`, `v`
     /// and `param` in place; `time` is the step count after this step (1 on the first).
-    fn fused(&self, lr: f32, time: usize, param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32]) {
+    fn fused(
+        &self,
+        lr: f32,
+        time: usize,
+        param: &mut [f32],
+        grad: &[f32],
+        m: &mut [f32],
+        v: &mut [f32],
+    ) {
         let time = time as i32;
         let bias_correction2_sqrt = (1.0 - BETA_2.powi(time)).sqrt();
         let combined_factor = bias_correction2_sqrt / (1.0 - BETA_1.powi(time));
@@ -76,7 +84,12 @@ impl Adam {
         let (f1, f2) = (1.0 - BETA_1, 1.0 - BETA_2);
         let penalty = self.weight_decay.unwrap_or(0.0);
         let decay = self.weight_decay.is_some();
-        for (((p, &g), m), v) in param.iter_mut().zip(grad).zip(m.iter_mut()).zip(v.iter_mut()) {
+        for (((p, &g), m), v) in param
+            .iter_mut()
+            .zip(grad)
+            .zip(m.iter_mut())
+            .zip(v.iter_mut())
+        {
             let g = if decay { *p * penalty + g } else { g };
             *m = *m * BETA_1 + g * f1;
             *v = *v * BETA_2 + g * g * f2;
@@ -119,7 +132,11 @@ impl Optimizer for Adam {
         let (time, m, v) = match state {
             Some(state) => {
                 let momentum = state.momentum;
-                (momentum.time + 1, host(momentum.moment_1), host(momentum.moment_2))
+                (
+                    momentum.time + 1,
+                    host(momentum.moment_1),
+                    host(momentum.moment_2),
+                )
             }
             None => {
                 let zeros = || TensorData::new(vec![0.0_f32; shape.num_elements()], shape.clone());
@@ -207,7 +224,7 @@ mod tests {
                 (a, sa) = ours.step(3e-3, a, grad.clone(), sa);
                 (b, sb) = theirs.step(3e-3, b, grad, sb);
             }
-            let bits = |t: Tensor<2>| t.into_data().to_vec::<f32>().unwrap();
+            let bits = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
             assert_eq!(bits(a), bits(b), "parameters, decay {decay:?}");
             let (ma, mb) = (sa.unwrap().momentum, sb.unwrap().momentum);
             assert_eq!(ma.time, mb.time);

@@ -44,6 +44,11 @@ pub struct Args {
     /// PyTorch threads (default: this machine's cores, as Ember's CPU devices use).
     #[arg(long)]
     threads: Option<usize>,
+    /// Measure each shape this many times, PyTorch and Ember taking turns, and print the median
+    /// steps/s of each (and the ratio of the medians): a shared machine's speed drifts by
+    /// ±10-20% from minute to minute, which one sample of each cannot tell from a real gap.
+    #[arg(long, default_value_t = 1)]
+    repeats: usize,
 }
 
 /// One problem shape.
@@ -73,6 +78,9 @@ const TORCH_ALGOS: [&str; 3] = ["odice", "td3bc", "iql"];
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.steps == 0 {
         bail!("--steps 0: time at least one update");
+    }
+    if args.repeats == 0 {
+        bail!("--repeats 0: measure at least once");
     }
     let shapes = args
         .shapes
@@ -131,8 +139,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
+    let medians = if args.repeats > 1 {
+        format!(
+            "; median of {} measurements{}",
+            args.repeats,
+            if args.torch {
+                ", PyTorch and Ember taking turns"
+            } else {
+                ""
+            }
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "update steps/s (batch as each method's defaults; {} timed steps)\n",
+        "update steps/s (batch as each method's defaults; {} timed steps{medians})\n",
         args.steps
     );
     let torch_algos: Vec<&str> = TORCH_ALGOS
@@ -152,17 +173,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut latencies = Vec::new();
     for shape in &shapes {
         for (name, device) in &devices {
-            let torch = if args.torch && !torch_algos.is_empty() {
-                torch_rates(&args, &torch_algos, *shape, name, threads)?
-            } else {
-                Vec::new()
-            };
-            for algo in &algos {
-                let (rate, latency) = measure(algo, *shape, device, args.steps)?;
+            let mut torch: Vec<(String, Vec<f64>)> = Vec::new();
+            let mut ember: Vec<Vec<f64>> = vec![Vec::new(); algos.len()];
+            let mut latency = Vec::new();
+            for _ in 0..args.repeats {
+                if args.torch && !torch_algos.is_empty() {
+                    for (algo, rate) in torch_rates(&args, &torch_algos, *shape, name, threads)? {
+                        match torch.iter_mut().find(|(a, _)| *a == algo) {
+                            Some((_, rates)) => rates.push(rate),
+                            None => torch.push((algo, vec![rate])),
+                        }
+                    }
+                }
+                latency.clear();
+                for (algo, rates) in algos.iter().zip(&mut ember) {
+                    let (rate, policy_latency) = measure(algo, *shape, device, args.steps)?;
+                    rates.push(rate);
+                    latency.push(policy_latency);
+                }
+            }
+            for ((algo, rates), latency) in algos.iter().zip(ember).zip(latency) {
+                let rate = median(rates);
                 let mut line = format!("| {} | {algo} | {name} | {rate:.1} |", shape.name);
                 if args.torch {
                     match torch.iter().find(|(a, _)| a == algo) {
-                        Some((_, t)) => line += &format!(" {t:.1} | {:.2}x |", rate / t),
+                        Some((_, t)) => {
+                            let t = median(t.clone());
+                            line += &format!(" {t:.1} | {:.2}x |", rate / t);
+                        }
                         None => line += " — | — |",
                     }
                 }
@@ -194,6 +232,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The median of `values` (the mean of the middle two for an even count); `values` is not empty.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() % 2 {
+        1 => values[mid],
+        _ => (values[mid - 1] + values[mid]) / 2.0,
+    }
 }
 
 /// Whether the offline method `name` trains on episode windows (it has no transition update).
@@ -316,6 +364,13 @@ fn parse_torch_lines(stdout: &str) -> Vec<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(vec![7.0]), 7.0);
+    }
 
     #[test]
     fn torch_lines_parse_into_method_rates() {
