@@ -103,12 +103,6 @@ fn on_flex<const D: usize>(tensor: &Tensor<D>) -> bool {
     tensor.device().inner() == Device::flex()
 }
 
-/// The f32 elements of `tensor` as an owned host buffer (no copy when `tensor` owns a
-/// contiguous flex buffer alone).
-fn host<const D: usize>(tensor: Tensor<D>) -> TensorData {
-    tensor.into_data()
-}
-
 fn slice_mut(data: &mut TensorData) -> &mut [f32] {
     data.as_mut_slice::<f32>()
         .expect("Adam: parameters are f32")
@@ -134,8 +128,8 @@ impl Optimizer for Adam {
                 let momentum = state.momentum;
                 (
                     momentum.time + 1,
-                    host(momentum.moment_1),
-                    host(momentum.moment_2),
+                    momentum.moment_1.into_data(),
+                    momentum.moment_2.into_data(),
                 )
             }
             None => {
@@ -143,7 +137,8 @@ impl Optimizer for Adam {
                 (1, zeros(), zeros())
             }
         };
-        let (mut param, grad, mut m, mut v) = (host(tensor), host(grad), m, v);
+        // flex hands over a buffer it owns alone without copying it.
+        let (mut param, grad, mut m, mut v) = (tensor.into_data(), grad.into_data(), m, v);
         let grad = grad.as_slice::<f32>().expect("Adam: gradients are f32");
         self.fused(
             lr as f32,
