@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod nn;
 pub mod optim;
 pub mod replay;
+pub mod row_blocks;
 pub mod runtime;
 pub mod seed;
 pub mod segments;

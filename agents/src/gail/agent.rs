@@ -206,12 +206,12 @@ impl OnlineGail {
             matrix(next, batch, &self.device),
         );
 
-        let next_action =
-            self.td3
-                .smoothed_target_action(next.clone(), c.policy_noise, c.noise_clip);
-        let (t1, t2) = self.td3.nets.target_critic.forward(next, next_action);
-        let target_q = t1.clone().min_pair(t2.clone()).mul_scalar(c.min_q_weight)
-            + t1.max_pair(t2).mul_scalar(1.0 - c.min_q_weight);
+        let target_q = self
+            .td3
+            .target_value(next, c.policy_noise, c.noise_clip, |t1, t2| {
+                t1.clone().min_pair(t2.clone()).mul_scalar(c.min_q_weight)
+                    + t1.max_pair(t2).mul_scalar(1.0 - c.min_q_weight)
+            });
         let target = (returns + discounts * target_q).detach();
         let (grads, critic_loss, q1) = self
             .td3
@@ -224,9 +224,11 @@ impl OnlineGail {
         metrics.push("reward", rewards.mean());
 
         if self.train_steps.is_multiple_of(c.actor_delay) {
-            let pi = self.td3.nets.actor.forward(obs.clone());
-            let loss = self.td3.nets.critic.q1(obs, pi).mean().neg();
-            self.td3.actor_step(&loss, c.actor_lr, Some(c.actor_clip));
+            let rows = obs.dims()[0] as f32;
+            let (grads, loss) =
+                self.td3
+                    .actor_grads(&obs, |_| (), |b, _| b.q.sum().div_scalar(rows).neg());
+            self.td3.actor_step(grads, c.actor_lr, Some(c.actor_clip));
             metrics.push("actor_loss", loss);
         }
         self.td3.update_targets(c.tau);

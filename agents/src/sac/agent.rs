@@ -7,7 +7,7 @@ use ember_engine::burn::module::{Module, Param};
 use ember_engine::burn::optim::{GradientsParams, ModuleOptimizer};
 use ember_engine::burn::tensor::{Device, Tensor};
 use ember_engine::nn::{MlpConfig, TanhGaussianPolicy, TwinQ};
-use ember_engine::optim::{adam, soft_update, target_copy};
+use ember_engine::optim::{adam, frozen, soft_update, target_copy};
 use ember_engine::runtime::RuntimeError;
 use ember_engine::{Batch, Metrics};
 use std::path::Path;
@@ -115,10 +115,10 @@ impl Sac {
             .critic_opt
             .step(c.critic_lr, self.nets.critic.clone(), grads);
 
-        // Actor: maximise the soft value of its own reparameterised actions, scored by a frozen
-        // copy of the critics so the backward pass skips their weight gradients.
+        // Actor: maximise the soft value of its own reparameterised actions, scored by the
+        // critics with untracked weights so the backward pass skips their weight gradients.
         let (action, log_prob) = self.nets.actor.sample(obs.clone());
-        let q = target_copy(&self.nets.critic).min(obs, action);
+        let q = frozen(&self.nets.critic).min(obs, action);
         let actor_loss = actor_loss(log_prob.clone(), q, alpha.clone());
         let grads = GradientsParams::from_grads(actor_loss.backward(), &self.nets.actor);
         self.nets.actor = self

@@ -1,6 +1,6 @@
 //! The TD3+BC agent: networks, optimizers and the update, top to bottom.
 
-use super::{Td3BcConfig, actor_loss};
+use super::{Td3BcConfig, actor_loss_share, lambda};
 use crate::agent::{OfflineAgent, Policy, Spec};
 use crate::td3::Td3;
 use ember_engine::burn::module::Module;
@@ -56,17 +56,15 @@ impl OfflineAgent for Td3Bc {
         let mut metrics = Metrics::new();
 
         // Critic: clipped double-Q target with target-policy smoothing.
-        let next_action = self.td3.smoothed_target_action(
+        let target_q = self.td3.target_value(
             batch.next_observations.clone(),
             c.policy_noise,
             c.noise_clip,
+            |q1, q2| q1.min_pair(q2),
         );
-        let nets = &self.td3.nets;
-        let target_q = nets
-            .target_critic
-            .min(batch.next_observations.clone(), next_action);
         let target =
             (batch.rewards.clone() + batch.masks.clone() * target_q.mul_scalar(c.gamma)).detach();
+        let nets = &self.td3.nets;
         let (grads, critic_loss, q1) = nets.critic.sum_loss_grads(obs.clone(), act.clone(), |q| {
             (q - target.clone()).square().mean()
         });
@@ -76,10 +74,16 @@ impl OfflineAgent for Td3Bc {
 
         // Actor and targets, every `policy_freq` steps.
         if step.is_multiple_of(c.policy_freq) {
-            let pi = self.td3.nets.actor.forward(obs.clone());
-            let q = self.td3.nets.critic.q1(obs, pi.clone());
-            let loss = actor_loss(q, pi, act, c.alpha);
-            self.td3.actor_step(&loss, c.actor_lr, None);
+            let rows = obs.dims()[0];
+            let (grads, loss) = self.td3.actor_grads(
+                &obs,
+                |blocks| lambda(blocks.iter().map(|b| &b.q), c.alpha),
+                |b, lambda| {
+                    let act = act.clone().narrow(0, b.rows.start, b.rows.len());
+                    actor_loss_share(b.q, b.pi, act, lambda.clone(), rows)
+                },
+            );
+            self.td3.actor_step(grads, c.actor_lr, None);
             self.td3.update_targets(c.tau);
             metrics.push("actor_loss", loss);
         }

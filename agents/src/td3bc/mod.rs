@@ -11,4 +11,4 @@ mod loss;
 
 pub use agent::Td3Bc;
 pub use config::Td3BcConfig;
-pub use loss::actor_loss;
+pub use loss::{actor_loss_share, lambda};

@@ -26,6 +26,23 @@ pub fn target_copy<M: Module>(source: &M) -> M {
     soft_update(source.clone(), source, 1.0).no_grad()
 }
 
+/// `module`'s own weights, untracked: a loss scored through it still reaches its input's
+/// gradient, but the backward pass skips the module's weight gradients (TD3's actor scored by
+/// the critic). Nothing is copied. Reading every parameter first materialises lazy ones, for
+/// the reason given at [`target_copy`].
+pub fn frozen<M: Module>(module: &M) -> M {
+    module.visit(&mut Materialise);
+    module.clone().no_grad()
+}
+
+struct Materialise;
+
+impl ModuleVisitor for Materialise {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        param.val();
+    }
+}
+
 struct Collect(VecDeque<Tensor<1>>);
 
 impl ModuleVisitor for Collect {
@@ -102,5 +119,25 @@ mod tests {
             .sum()
             .into_scalar::<f32>();
         assert!(same < 1e-6, "target differs from source by {same}");
+    }
+
+    /// Scoring through a frozen module keeps the input's gradient, drops the module's weight
+    /// gradients, and leaves the module itself trainable.
+    #[test]
+    fn frozen_passes_input_gradients_only() {
+        let device = Device::flex().autodiff();
+        let module = MlpConfig::new(vec![2, 3, 1]).init(&device);
+        let x = Tensor::<2>::ones([4, 2], &device).require_grad();
+        let grads = frozen(&module).forward(x.clone()).sum().backward();
+        let through_frozen = x.grad(&grads).expect("input gradient");
+        assert!(burn::optim::GradientsParams::from_grads(grads, &module).is_empty());
+        let grads = module.forward(x.clone()).sum().backward();
+        let through_module = x.grad(&grads).expect("input gradient");
+        let gap = (through_frozen - through_module)
+            .abs()
+            .max()
+            .into_scalar::<f32>();
+        assert_eq!(gap, 0.0);
+        assert!(!burn::optim::GradientsParams::from_grads(grads, &module).is_empty());
     }
 }
