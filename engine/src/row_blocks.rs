@@ -125,6 +125,7 @@ impl ModuleVisitor for SumGrads {
 mod tests {
     use super::*;
     use crate::nn::MlpConfig;
+    use crate::optim::grad_gaps;
     use burn::tensor::{Device, Distribution};
 
     fn three_threads() -> rayon::ThreadPool {
@@ -177,30 +178,14 @@ mod tests {
         let loss = loss.into_scalar::<f32>();
         assert!((loss - expected).abs() < 1e-6, "{loss} vs {expected}");
 
-        struct Compare<'a> {
-            blocks: &'a GradientsParams,
-            whole: &'a GradientsParams,
-            count: usize,
+        let gaps = grad_gaps(&mlp, &blocks, &whole);
+        assert_eq!(gaps.len(), 6, "3 layers x (weight, bias)");
+        for (gap, scale) in gaps {
+            let scale = scale.max(1e-3);
+            assert!(
+                gap <= 1e-5 * scale,
+                "gradient differs by {gap} (scale {scale})"
+            );
         }
-        impl ModuleVisitor for Compare<'_> {
-            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-                let a = self.blocks.get::<D>(param.id).expect("block gradient");
-                let b = self.whole.get::<D>(param.id).expect("whole gradient");
-                let scale = b.clone().abs().max().into_scalar::<f32>().max(1e-3);
-                let gap = (a - b).abs().max().into_scalar::<f32>();
-                assert!(
-                    gap <= 1e-5 * scale,
-                    "gradient differs by {gap} (scale {scale})"
-                );
-                self.count += 1;
-            }
-        }
-        let mut compare = Compare {
-            blocks: &blocks,
-            whole: &whole,
-            count: 0,
-        };
-        mlp.visit(&mut compare);
-        assert_eq!(compare.count, 6, "3 layers x (weight, bias)");
     }
 }

@@ -196,6 +196,37 @@ pub fn clip_grad_norm<M: Module>(
     }
 }
 
+/// For tests: per parameter of `module`, in visiting order, the largest |a − b| between two
+/// gradients of it and the largest |b| (panics where either lacks the parameter).
+#[cfg(test)]
+pub(crate) fn grad_gaps<M: Module>(
+    module: &M,
+    a: &GradientsParams,
+    b: &GradientsParams,
+) -> Vec<(f32, f32)> {
+    struct Gaps<'a> {
+        a: &'a GradientsParams,
+        b: &'a GradientsParams,
+        gaps: Vec<(f32, f32)>,
+    }
+    impl ModuleVisitor for Gaps<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let a = self.a.get::<D>(param.id).expect("first gradient");
+            let b = self.b.get::<D>(param.id).expect("second gradient");
+            let scale = b.clone().abs().max().into_scalar::<f32>();
+            let gap = (a - b).abs().max().into_scalar::<f32>();
+            self.gaps.push((gap, scale));
+        }
+    }
+    let mut gaps = Gaps {
+        a,
+        b,
+        gaps: Vec::new(),
+    };
+    module.visit(&mut gaps);
+    gaps.gaps
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
