@@ -98,7 +98,7 @@ impl Td3 {
             self.nets.target_actor.valid(),
             self.nets.target_critic.valid(),
         );
-        rows_in_parallel(rows, |r| {
+        rows_in_parallel(rows, &next.device(), |r| {
             let s = next.clone().narrow(0, r.start, r.len());
             let noise = noise.clone().narrow(0, r.start, r.len());
             let action = (actor.forward(s.clone()) + noise).clamp(-1.0, 1.0);
@@ -134,6 +134,7 @@ impl Td3 {
         row_block_grads(
             &self.nets.actor,
             observations.dims()[0],
+            &observations.device(),
             |actor, rows| {
                 let s = observations.clone().narrow(0, rows.start, rows.len());
                 let pi = actor.forward(s.clone());

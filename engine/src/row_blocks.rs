@@ -7,7 +7,7 @@
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
-use burn::tensor::Tensor;
+use burn::tensor::{Device, Tensor};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -16,31 +16,37 @@ use std::ops::Range;
 const MIN_BLOCK_ROWS: usize = 64;
 
 /// Consecutive ranges covering `0..rows`, one per thread of rayon's pool, each of at least
-/// [`MIN_BLOCK_ROWS`] rows (a single range when `rows` is small).
-fn blocks(rows: usize) -> Vec<Range<usize>> {
-    let count = rayon::current_num_threads()
-        .min(rows / MIN_BLOCK_ROWS)
-        .max(1);
+/// [`MIN_BLOCK_ROWS`] rows; a single range when `rows` is small or the work runs on a device
+/// other than `cpu` (burn-flex), where blocks would only multiply a GPU's kernel launches.
+fn blocks(rows: usize, device: &Device) -> Vec<Range<usize>> {
+    let threads = if device.clone().inner() == Device::flex() {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    let count = threads.min(rows / MIN_BLOCK_ROWS).max(1);
     (0..count)
         .map(|i| rows * i / count..rows * (i + 1) / count)
         .collect()
 }
 
-/// `block(range)` for each block of `0..rows`, side by side, concatenated in order.
+/// `block(range)` for each block of `0..rows` (work on `device`), side by side, concatenated
+/// in order.
 ///
 /// For a forward pass without an autodiff graph (a target network's value of a batch): each
 /// output row depends on its own input row only, so the result is that of one call on all rows,
 /// to the bit (`rows_in_parallel_equals_one_call`).
-pub fn rows_in_parallel<F>(rows: usize, block: F) -> Tensor<2>
+pub fn rows_in_parallel<F>(rows: usize, device: &Device, block: F) -> Tensor<2>
 where
     F: Fn(Range<usize>) -> Tensor<2> + Sync,
 {
-    let parts: Vec<Tensor<2>> = blocks(rows).into_par_iter().map(&block).collect();
+    let parts: Vec<Tensor<2>> = blocks(rows, device).into_par_iter().map(&block).collect();
     Tensor::cat(parts, 0)
 }
 
 /// The gradient over `module`'s parameters of a loss that is a sum of row-block shares, each
-/// block's graph built and differentiated on its own thread; also the summed loss.
+/// block's graph built and differentiated on its own thread (work on `device`); also the
+/// summed loss.
 ///
 /// `forward(module, rows)` runs one block's forward pass on a copy of `module` whose parameters
 /// are fresh autodiff leaves (blocks must not share graph nodes); `statistic` then sees every
@@ -51,6 +57,7 @@ where
 pub fn row_block_grads<M, T, S, F, G, L>(
     module: &M,
     rows: usize,
+    device: &Device,
     forward: F,
     statistic: G,
     share: L,
@@ -63,7 +70,7 @@ where
     G: FnOnce(&[T]) -> S,
     L: Fn(T, &S) -> Tensor<1> + Sync,
 {
-    let (copies, outputs): (Vec<M>, Vec<T>) = blocks(rows)
+    let (copies, outputs): (Vec<M>, Vec<T>) = blocks(rows, device)
         .into_par_iter()
         .map(|range| {
             let copy = module.clone().map(&mut FreshLeaves);
@@ -126,7 +133,7 @@ mod tests {
     use super::*;
     use crate::nn::MlpConfig;
     use crate::optim::grad_gaps;
-    use burn::tensor::{Device, Distribution};
+    use burn::tensor::Distribution;
 
     fn three_threads() -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
@@ -144,7 +151,9 @@ mod tests {
         let x = Tensor::<2>::random([250, 17], Distribution::Normal(0.0, 1.0), &device);
         let whole = mlp.forward(x.clone()).into_data();
         let blocks = three_threads().install(|| {
-            rows_in_parallel(250, |r| mlp.forward(x.clone().narrow(0, r.start, r.len())))
+            rows_in_parallel(250, &device, |r| {
+                mlp.forward(x.clone().narrow(0, r.start, r.len()))
+            })
         });
         assert_eq!(blocks.into_data(), whole);
     }
@@ -167,6 +176,7 @@ mod tests {
             row_block_grads(
                 &mlp,
                 rows,
+                &device,
                 |m, r| m.forward(x.clone().narrow(0, r.start, r.len())),
                 |ys: &[Tensor<2>]| {
                     let all: Vec<_> = ys.iter().map(|y| y.clone().detach()).collect();
